@@ -1,0 +1,1 @@
+"""Regionarkiv core: store, catalog and search index of one archive home."""

@@ -1,0 +1,118 @@
+"""The archive's records: documents, their metadata and search hits, as frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+DocType = Literal["notice", "minutes", "application", "other"]
+DOCTYPES: tuple[DocType, ...] = ("notice", "minutes", "application", "other")
+Precision = Literal["day", "week", "month", "season", "year"]
+Status = Literal["ok", "needs_ocr"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where an extracted value came from: the snippet and 1-based page that gave it."""
+
+    field: str  # "doctype", "meeting_date", "region", "municipality", "title"
+    value: str
+    page: int
+    snippet: str
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """One date, range or period written in a document, with its source span."""
+
+    start: date
+    end: date  # equals start for a single day; the last day of a range or period
+    precision: Precision
+    role: str  # "mention", "meeting", "next_meeting", "deadline", "law", "signed", ...
+    page: int  # 1-based
+    char_start: int  # offsets into that page's text
+    char_end: int
+    text: str  # the source text as written
+
+    @property
+    def is_day(self) -> bool:
+        return self.precision == "day"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the indexer read out of a document's text and file name."""
+
+    doctype: DocType = "other"
+    doctype_confidence: float = 0.0
+    title: str = ""
+    meeting_date: date | None = None
+    mentions: tuple[DateMention, ...] = ()
+    regions: tuple[str, ...] = ()
+    municipalities: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def dates(self) -> tuple[date, ...]:
+        """Sorted day-precise dates; a range gives its first and last day; laws excluded."""
+        days: set[date] = set()
+        for m in self.mentions:
+            if m.precision == "day" and m.role != "law":
+                days.add(m.start)
+                days.add(m.end)
+        return tuple(sorted(days))
+
+
+@dataclass(frozen=True)
+class Document:
+    """One archived document as the catalog holds it."""
+
+    id: str
+    sha256: str
+    filename: str
+    paths: tuple[str, ...]
+    size: int
+    mtime: float
+    media_type: str
+    pages: tuple[str, ...]
+    status: Status
+    metadata: Metadata
+    ingested_at: datetime
+    ocr_pages: tuple[int, ...] = ()  # 1-based numbers of pages whose text came from OCR
+    error: str | None = None
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.pages)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One document in a result list, with the snippet and page of its best match."""
+
+    id: str
+    title: str
+    filename: str
+    doctype: str
+    meeting_date: date | None
+    regions: tuple[str, ...]
+    score: float
+    snippet: str  # HTML-safe: document text escaped, matches wrapped in <mark>
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """A page of hits, the total, facet counts and a spelling suggestion."""
+
+    total: int
+    hits: tuple[SearchHit, ...]
+    page: int
+    page_size: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    suggestion: str | None = None

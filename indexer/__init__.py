@@ -1,0 +1,1 @@
+"""Indexer: reads files, extracts text and Norwegian metadata, and feeds the archive."""
