@@ -79,12 +79,9 @@ class Document:
     status: Status
     metadata: Metadata
     ingested_at: datetime
+    page_count: int = 0
     ocr_pages: tuple[int, ...] = ()  # 1-based numbers of pages whose text came from OCR
     error: str | None = None
-
-    @property
-    def page_count(self) -> int:
-        return len(self.pages)
 
     @property
     def text(self) -> str:
@@ -104,6 +101,30 @@ class SearchHit:
     score: float
     snippet: str  # HTML-safe: document text escaped, matches wrapped in <mark>
     page: int | None = None
+
+
+SortOrder = Literal["relevance", "newest", "oldest"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "newest", "oldest")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What a user asks for: words, filters, order and page; the same for CLI, web and API."""
+
+    query: str = ""
+    regions: tuple[str, ...] = ()
+    doctype: str | None = None
+    year: str | None = None
+    date_from: date | None = None  # on meeting_date, inclusive
+    date_to: date | None = None
+    sort: SortOrder = "relevance"
+    page: int = 1
+    page_size: int = 20
+    with_facets: bool = False
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.regions or self.doctype or self.year or self.date_from or self.date_to)
 
 
 @dataclass(frozen=True)

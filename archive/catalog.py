@@ -1,0 +1,336 @@
+"""The catalog: one SQLite record per document, the archive's source of truth."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import ArchiveError, NotFoundError
+from .models import Document
+from .records import dump_list, metadata_columns, metadata_from_row
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    filename TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime REAL NOT NULL,
+    media_type TEXT NOT NULL,
+    page_count INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT,
+    doctype TEXT NOT NULL,
+    doctype_confidence REAL NOT NULL,
+    title TEXT NOT NULL,
+    meeting_date TEXT,
+    dates TEXT NOT NULL,
+    mentions TEXT NOT NULL,
+    regions TEXT NOT NULL,
+    municipalities TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    ocr_pages TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pages (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (doc_id, number)
+);
+CREATE TABLE IF NOT EXISTS paths (
+    path TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    size INTEGER NOT NULL,
+    mtime REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS paths_doc ON paths(doc_id);
+-- Index operations written in the same transaction as the catalog change and cleared only
+-- after the Whoosh commit: a crash between the two is repaired by replaying the queue.
+CREATE TABLE IF NOT EXISTS index_queue (
+    doc_id TEXT PRIMARY KEY,
+    op TEXT NOT NULL CHECK (op IN ('add', 'delete'))
+);
+"""
+
+
+class Catalog:
+    """Document records in SQLite (WAL mode), with their pages and the paths they were seen at."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        try:
+            if readonly:
+                uri = f"{path.resolve().as_uri()}?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            else:
+                self.db = sqlite3.connect(path, check_same_thread=False)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(SCHEMA)
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{path}: the catalog cannot be opened ({exc})") from exc
+        self.db.row_factory = sqlite3.Row
+        self._depth = 0
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or not at all; nests."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._depth = 1
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        else:
+            self.db.commit()
+        finally:
+            self._depth = 0
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
+
+    def has(self, doc_id: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone() is not None
+        )
+
+    def get(self, doc_id: str, *, with_pages: bool = True) -> Document:
+        row = self.db.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document with id {doc_id!r}")
+        return self._document(row, with_pages=with_pages)
+
+    def get_many(self, ids: list[str], *, with_pages: bool = False) -> dict[str, Document]:
+        """Documents by id, in one query; unknown ids are left out."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT * FROM documents WHERE id IN ({marks})", ids)
+        return {r["id"]: self._document(r, with_pages=with_pages) for r in rows}
+
+    def documents(self, *, with_pages: bool = False) -> Iterator[Document]:
+        """Every document, in id order, read in chunks so memory stays flat."""
+        last = ""
+        while True:
+            rows = self.db.execute(
+                "SELECT * FROM documents WHERE id > ? ORDER BY id LIMIT 500", (last,)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._document(row, with_pages=with_pages)
+            last = rows[-1]["id"]
+
+    def pages(self, doc_id: str) -> tuple[str, ...]:
+        rows = self.db.execute("SELECT text FROM pages WHERE doc_id=? ORDER BY number", (doc_id,))
+        return tuple(r[0] for r in rows)
+
+    def page_text(self, doc_id: str, number: int) -> str:
+        row = self.db.execute(
+            "SELECT text FROM pages WHERE doc_id=? AND number=?", (doc_id, number)
+        ).fetchone()
+        return str(row[0]) if row else ""
+
+    def id_for_sha(self, sha256: str) -> str | None:
+        row = self.db.execute("SELECT id FROM documents WHERE sha256=?", (sha256,)).fetchone()
+        return str(row[0]) if row else None
+
+    def path_record(self, path: str) -> tuple[str, int, float] | None:
+        """(doc_id, size, mtime) recorded for a path, or None."""
+        row = self.db.execute(
+            "SELECT doc_id, size, mtime FROM paths WHERE path=?", (path,)
+        ).fetchone()
+        return (row[0], int(row[1]), float(row[2])) if row else None
+
+    def paths_of(self, doc_id: str) -> tuple[str, ...]:
+        rows = self.db.execute("SELECT path FROM paths WHERE doc_id=? ORDER BY path", (doc_id,))
+        return tuple(r[0] for r in rows)
+
+    def shas(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT sha256 FROM documents")}
+
+    def queued(self) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in self.db.execute("SELECT doc_id, op FROM index_queue")]
+
+    def counts(self, column: str) -> dict[str, int]:
+        """Documents per value of a scalar column (doctype, status)."""
+        if column not in {"doctype", "status", "media_type"}:
+            raise ValueError(column)
+        rows = self.db.execute(f"SELECT {column}, count(*) FROM documents GROUP BY 1 ORDER BY 1")
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    def list_counts(self, column: str) -> dict[str, int]:
+        """Documents per element of a JSON list column (regions, municipalities)."""
+        if column not in {"regions", "municipalities"}:
+            raise ValueError(column)
+        rows = self.db.execute(
+            f"SELECT j.value, count(*) FROM documents, json_each(documents.{column}) AS j "
+            "GROUP BY 1 ORDER BY 1"
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    def year_counts(self) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT substr(meeting_date, 1, 4), count(*) FROM documents "
+            "WHERE meeting_date IS NOT NULL GROUP BY 1 ORDER BY 1"
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    def text_bytes(self) -> int:
+        row = self.db.execute("SELECT coalesce(sum(length(text)), 0) FROM pages").fetchone()
+        return int(row[0])
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def new_id(self, sha256: str) -> str:
+        """A short id derived from the content hash, lengthened on the rare collision."""
+        for length in range(12, 65, 4):
+            candidate = sha256[:length]
+            if not self.has(candidate):
+                return candidate
+        raise ArchiveError(f"no free id for {sha256}")
+
+    def put(self, doc: Document) -> None:
+        """Insert or replace a document with its pages and paths; queue it for the index."""
+        with self.transaction():
+            values = {
+                "id": doc.id,
+                "sha256": doc.sha256,
+                "filename": doc.filename,
+                "size": doc.size,
+                "mtime": doc.mtime,
+                "media_type": doc.media_type,
+                "page_count": len(doc.pages) or doc.page_count,
+                "status": doc.status,
+                "error": doc.error,
+                "ocr_pages": dump_list(list(doc.ocr_pages)),
+                "ingested_at": doc.ingested_at.isoformat(timespec="seconds"),
+                **metadata_columns(doc.metadata),
+            }
+            cols = ",".join(values)
+            marks = ",".join("?" * len(values))
+            updates = ",".join(f"{c}=excluded.{c}" for c in values if c != "id")
+            self.db.execute(
+                f"INSERT INTO documents ({cols}) VALUES ({marks}) "
+                f"ON CONFLICT(id) DO UPDATE SET {updates}",
+                list(values.values()),
+            )
+            self.db.execute("DELETE FROM pages WHERE doc_id=?", (doc.id,))
+            self.db.executemany(
+                "INSERT INTO pages (doc_id, number, text) VALUES (?, ?, ?)",
+                [(doc.id, n, text) for n, text in enumerate(doc.pages, start=1)],
+            )
+            for path in doc.paths:
+                self.set_path(path, doc.id, doc.size, doc.mtime)
+            self.queue(doc.id, "add")
+
+    def update_metadata(self, doc: Document) -> None:
+        """Rewrite a document's metadata columns and queue it for the index."""
+        with self.transaction():
+            cols = metadata_columns(doc.metadata)
+            sets = ",".join(f"{c}=?" for c in cols)
+            self.db.execute(f"UPDATE documents SET {sets} WHERE id=?", [*cols.values(), doc.id])
+            self.queue(doc.id, "add")
+
+    def set_pages(self, doc: Document) -> None:
+        """Replace a document's pages, status and OCR marks (after OCR) and queue it."""
+        with self.transaction():
+            self.db.execute("DELETE FROM pages WHERE doc_id=?", (doc.id,))
+            self.db.executemany(
+                "INSERT INTO pages (doc_id, number, text) VALUES (?, ?, ?)",
+                [(doc.id, n, text) for n, text in enumerate(doc.pages, start=1)],
+            )
+            self.db.execute(
+                "UPDATE documents SET page_count=?, status=?, ocr_pages=? WHERE id=?",
+                (len(doc.pages), doc.status, dump_list(list(doc.ocr_pages)), doc.id),
+            )
+            self.update_metadata(doc)
+
+    def set_path(self, path: str, doc_id: str, size: int, mtime: float) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO paths (path, doc_id, size, mtime) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(path) DO UPDATE SET doc_id=excluded.doc_id, size=excluded.size, "
+                "mtime=excluded.mtime",
+                (path, doc_id, size, mtime),
+            )
+
+    def remove_path(self, path: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM paths WHERE path=?", (path,))
+
+    def remove(self, doc_id: str) -> Document:
+        """Delete a document, its pages and paths; queue its removal from the index."""
+        with self.transaction():
+            doc = self.get(doc_id, with_pages=False)
+            self.db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+            self.queue(doc_id, "delete")
+        return doc
+
+    def queue(self, doc_id: str, op: str) -> None:
+        self.db.execute(
+            "INSERT INTO index_queue (doc_id, op) VALUES (?, ?) "
+            "ON CONFLICT(doc_id) DO UPDATE SET op=excluded.op",
+            (doc_id, op),
+        )
+
+    def unqueue(self, doc_ids: list[str]) -> None:
+        with self.transaction():
+            self.db.executemany("DELETE FROM index_queue WHERE doc_id=?", [(i,) for i in doc_ids])
+
+    def queue_all(self) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO index_queue (doc_id, op) SELECT id, 'add' FROM documents"
+            )
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def _document(self, row: sqlite3.Row, *, with_pages: bool) -> Document:
+        doc = Document(
+            id=row["id"],
+            sha256=row["sha256"],
+            filename=row["filename"],
+            paths=self.paths_of(row["id"]),
+            size=int(row["size"]),
+            mtime=float(row["mtime"]),
+            media_type=row["media_type"],
+            pages=(),
+            status=row["status"],
+            metadata=metadata_from_row(row),
+            ingested_at=datetime.fromisoformat(row["ingested_at"]),
+            page_count=int(row["page_count"]),
+            ocr_pages=tuple(json.loads(row["ocr_pages"])),
+            error=row["error"],
+        )
+        if with_pages:
+            doc = replace(doc, pages=self.pages(doc.id))
+        return doc
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)

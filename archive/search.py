@@ -1,0 +1,317 @@
+"""The Whoosh index: schema, adding and removing documents, and searching with facets."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, time
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from whoosh import highlight, index, sorting
+from whoosh.analysis import LanguageAnalyzer
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.query import And, DateRange, Every, NullQuery, Or, Query, Term
+from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
+
+from .errors import ArchiveError
+from .models import Document, SearchHit, SearchRequest, SearchResults
+from .query import parse_query
+
+SNIPPET_CHARS = 240
+UNDATED_NEWEST = 0  # sorts undated documents last for "newest"
+UNDATED_OLDEST = 10**7  # and last for "oldest"
+FACET_FIELDS = ("regions", "doctype", "year")
+
+PageTexts = Callable[[str, int], str]  # (doc_id, 1-based page number) -> that page's text
+TitleSource = Callable[[list[str]], dict[str, Document]]  # ids -> documents without pages
+
+
+def build_schema() -> Schema:
+    """The index schema: analysed text, names as unstemmed keywords, dates for filters."""
+    text_analyzer = LanguageAnalyzer("no")
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=text_analyzer, field_boost=2.0),
+        body=TEXT(analyzer=text_analyzer),
+        filename=TEXT(),
+        regions=KEYWORD(commas=True, lowercase=True, scorable=True),
+        municipalities=KEYWORD(commas=True, lowercase=True, scorable=True),
+        doctype=ID(),
+        meeting_date=DATETIME(),
+        dates=DATETIME(),
+        year=KEYWORD(commas=True),
+        newest_key=NUMERIC(sortable=True, bits=32),
+        oldest_key=NUMERIC(sortable=True, bits=32),
+    )
+
+
+def document_fields(doc: Document) -> dict[str, Any]:
+    """The index fields of one catalog document."""
+    meta = doc.metadata
+    meeting = meta.meeting_date
+    years = (
+        {str(meeting.year)}
+        if meeting
+        else {str(m.start.year) for m in meta.mentions if m.role != "law"}
+    )
+    fields: dict[str, Any] = {
+        "id": doc.id,
+        "title": meta.title,
+        "body": doc.text,
+        "filename": doc.filename,
+        "regions": ",".join(meta.regions),
+        "municipalities": ",".join(meta.municipalities),
+        "doctype": meta.doctype,
+        "year": ",".join(sorted(years)),
+        "newest_key": meeting.toordinal() if meeting else UNDATED_NEWEST,
+        "oldest_key": meeting.toordinal() if meeting else UNDATED_OLDEST,
+    }
+    if meeting:
+        fields["meeting_date"] = datetime.combine(meeting, time())
+    if meta.dates:
+        fields["dates"] = [datetime.combine(d, time()) for d in meta.dates]
+    return fields
+
+
+class SearchIndex:
+    """One Whoosh index folder, with a searcher per thread kept open and refreshed."""
+
+    def __init__(self, folder: Path, *, readonly: bool = False) -> None:
+        self.folder = folder
+        try:
+            if index.exists_in(folder):
+                self.ix = index.open_dir(folder)
+            elif readonly:
+                raise ArchiveError(f"{folder}: no search index here; run `arkiv index` first")
+            else:
+                folder.mkdir(parents=True, exist_ok=True)
+                self.ix = index.create_in(folder, build_schema())
+        except (OSError, index.IndexError) as exc:
+            raise ArchiveError(f"{folder}: the search index cannot be opened ({exc})") from exc
+        self._local = threading.local()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def writer(self, *, bulk: bool = False) -> Iterator[IndexWriter]:
+        """A writer that commits on success and cancels on error."""
+        w = self.ix.writer(limitmb=128)
+        try:
+            yield w
+        except BaseException:
+            w.cancel()
+            raise
+        else:
+            # During bulk loads skip merging on each batch; merge once at the end.
+            w.commit(merge=not bulk)
+
+    def optimize(self) -> None:
+        self.ix.optimize()
+
+    def clear(self) -> None:
+        """Recreate an empty index with the current schema."""
+        self.ix.close()
+        self.ix = index.create_in(self.folder, build_schema())
+
+    @staticmethod
+    def add(w: IndexWriter, doc: Document) -> None:
+        w.update_document(**document_fields(doc))
+
+    @staticmethod
+    def delete(w: IndexWriter, doc_id: str) -> None:
+        w.delete_by_term("id", doc_id)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def searcher(self) -> Searcher:
+        """This thread's searcher, refreshed when the index has changed."""
+        current: Searcher | None = getattr(self._local, "searcher", None)
+        if current is None:
+            current = self.ix.searcher()
+        elif not current.up_to_date():
+            current = current.refresh()
+        self._local.searcher = current
+        return current
+
+    def ids(self) -> set[str]:
+        s = self.searcher()
+        return {fields["id"] for fields in s.all_stored_fields()}
+
+    def doc_count(self) -> int:
+        return int(self.searcher().doc_count())
+
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.folder.iterdir() if p.is_file())
+
+    def close(self) -> None:
+        current = getattr(self._local, "searcher", None)
+        if current is not None:
+            current.close()
+        self.ix.close()
+
+    # -- searching -------------------------------------------------------------------------
+
+    def build_query(self, request: SearchRequest) -> tuple[Query, Query | None]:
+        """(the whole query, the user's text part or None) for a request."""
+        parts: list[Query] = []
+        text_query: Query | None = None
+        if request.query.strip():
+            text_query = parse_query(request.query, self.ix.schema)
+            parts.append(text_query)
+        if request.regions:
+            parts.append(Or([Term("regions", r.lower()) for r in request.regions]))
+        if request.doctype:
+            parts.append(Term("doctype", request.doctype))
+        if request.year:
+            parts.append(Term("year", request.year))
+        if request.date_from or request.date_to:
+            start = datetime.combine(request.date_from, time()) if request.date_from else None
+            end = datetime.combine(request.date_to, time.max) if request.date_to else None
+            parts.append(DateRange("meeting_date", start, end))
+        if not parts:
+            return Every(), None
+        return (parts[0] if len(parts) == 1 else And(parts)), text_query
+
+    def search(
+        self, request: SearchRequest, page_texts: PageTexts, titles: TitleSource
+    ) -> SearchResults:
+        """Run a request; page text and titles come from the catalog, not stored fields."""
+        query, text_query = self.build_query(request)
+        searcher = self.searcher()
+        sortedby: Any = None
+        reverse = False
+        if request.sort == "newest" or (text_query is None and request.sort == "relevance"):
+            sortedby, reverse = "newest_key", True
+        elif request.sort == "oldest":
+            sortedby = "oldest_key"
+        groupedby = (
+            {
+                "regions": sorting.FieldFacet("regions", allow_overlap=True),
+                "doctype": sorting.FieldFacet("doctype"),
+                "year": sorting.FieldFacet("year", allow_overlap=True),
+            }
+            if request.with_facets
+            else None
+        )
+        page = max(1, request.page)
+        if isinstance(query, NullQuery) or query is NullQuery:
+            return SearchResults(total=0, hits=(), page=page, page_size=request.page_size)
+        results = searcher.search_page(
+            query,
+            page,
+            pagelen=request.page_size,
+            sortedby=sortedby,
+            reverse=reverse,
+            groupedby=groupedby,
+            terms=text_query is not None,
+        )
+        facets: dict[str, dict[str, int]] = {}
+        if groupedby:
+            for name in FACET_FIELDS:
+                groups = results.results.groups(name)
+                facets[name] = {
+                    str(key): len(docs) for key, docs in groups.items() if key not in (None, "")
+                }
+        terms = self.highlight_terms(text_query)
+        ids = [hit["id"] for hit in results]
+        info = titles(ids)
+        hits = []
+        for hit in results:
+            doc_id = hit["id"]
+            doc = info.get(doc_id)
+            if doc is None:  # in the index but gone from the catalog: skip, check reports it
+                continue
+            page_no, snippet = self.snippet(doc_id, doc.page_count, terms, page_texts)
+            hits.append(
+                SearchHit(
+                    id=doc_id,
+                    title=doc.metadata.title or doc.filename,
+                    filename=doc.filename,
+                    doctype=doc.metadata.doctype,
+                    meeting_date=doc.metadata.meeting_date,
+                    regions=doc.metadata.regions,
+                    score=round(float(hit.score or 0.0), 4) if sortedby is None else 0.0,
+                    snippet=snippet,
+                    page=page_no,
+                )
+            )
+        suggestion = None
+        if text_query is not None and len(results) < 3:
+            suggestion = self.suggest(request.query)
+        return SearchResults(
+            total=len(results),
+            hits=tuple(hits),
+            page=page,
+            page_size=request.page_size,
+            facets=facets,
+            suggestion=suggestion,
+        )
+
+    def highlight_terms(self, text_query: Query | None) -> frozenset[str]:
+        if text_query is None:
+            return frozenset()
+        out = set()
+        for field, text in text_query.iter_all_terms():
+            if field in ("body", "title"):
+                out.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
+        return frozenset(out)
+
+    def snippet(
+        self, doc_id: str, page_count: int, terms: frozenset[str], page_texts: PageTexts
+    ) -> tuple[int | None, str]:
+        """(page of the best match, HTML snippet with matches in <mark>) for one hit."""
+        if not terms:
+            text = page_texts(doc_id, 1)
+            return (1 if page_count else None), escape(plain_snippet(text))
+        pattern = re.compile(
+            r"\b(?:" + "|".join(re.escape(t) for t in sorted(terms)) + ")", re.IGNORECASE
+        )
+        best_page, best_score, best_text = 1, (-1, -1), ""
+        for number in range(1, max(page_count, 1) + 1):
+            text = page_texts(doc_id, number)
+            found = pattern.findall(text)
+            score = (len({f.lower() for f in found}), len(found))
+            if score > best_score:
+                best_page, best_score, best_text = number, score, text
+        analyzer = self.ix.schema["body"].analyzer
+        formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+        marked = highlight.highlight(best_text, terms, analyzer, fragmenter, formatter, top=2)
+        if not marked:
+            marked = escape(plain_snippet(best_text))
+        return best_page, marked
+
+    def suggest(self, text: str) -> str | None:
+        """A corrected query from the index vocabulary, or None."""
+        searcher = self.searcher()
+        try:
+            q = parse_query(text, self.ix.schema)
+            corrected = searcher.correct_query(q, text, prefix=1)
+        except Exception:  # a suggestion is optional; never fail a search for it
+            return None
+        if corrected.query != q and corrected.string and corrected.string != text:
+            return str(corrected.string)
+        return None
+
+    def more_like(self, doc_id: str, text: str, *, limit: int = 5) -> list[str]:
+        """Ids of documents similar to one document, by its most significant words."""
+        searcher = self.searcher()
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
+            return []
+        results = searcher.more_like(docnum, "body", text=text, top=limit)
+        return [hit["id"] for hit in results]
+
+
+def plain_snippet(text: str) -> str:
+    """The opening of a text, cut at a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= SNIPPET_CHARS:
+        return flat
+    cut = flat.rfind(" ", 0, SNIPPET_CHARS)
+    return flat[: cut if cut > 0 else SNIPPET_CHARS] + " …"
