@@ -134,7 +134,11 @@ class SearchIndex:
         if current is None:
             current = self.ix.searcher()
         elif not current.up_to_date():
-            current = current.refresh()
+            # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it reuses a segment's reader
+            # with the deletions it had before (removed documents keep matching), and it
+            # fails outright on an index that had no segments yet.
+            current.close()
+            current = self.ix.searcher()
         self._local.searcher = current
         return current
 
@@ -199,7 +203,7 @@ class SearchIndex:
             else None
         )
         page = max(1, request.page)
-        if isinstance(query, NullQuery) or query is NullQuery:
+        if query is NullQuery:  # whoosh parses e.g. a lone stop word to the null query
             return SearchResults(total=0, hits=(), page=page, page_size=request.page_size)
         results = searcher.search_page(
             query,

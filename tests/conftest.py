@@ -1,0 +1,67 @@
+"""Shared fixtures: a config in a temporary home, an open archive, PDF writing, the CLI runner."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fpdf import FPDF
+
+from archive import Archive, ArchiveConfig, open_archive
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+SHARED_CORPUS = Path(os.environ.get("ARKIV_SHARED", REPO.parent / "shared")) / "corpus"
+
+MakePdf = Callable[..., Path]
+
+
+def write_pdf(
+    path: Path,
+    pages: Sequence[str],
+    *,
+    user_password: str | None = None,
+) -> Path:
+    """Write a PDF with a real text layer, one string per page (core font: Latin-1 text)."""
+    pdf = FPDF()
+    pdf.set_creation_date(datetime(2020, 1, 1, tzinfo=UTC))  # byte-identical output
+    for text in pages:
+        pdf.add_page()
+        pdf.set_font("helvetica", size=11)
+        pdf.multi_cell(0, 6, text)
+    if user_password:
+        pdf.set_encryption(owner_password="eier-" + user_password, user_password=user_password)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+@pytest.fixture
+def make_pdf() -> MakePdf:
+    return write_pdf
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> ArchiveConfig:
+    return ArchiveConfig(home=tmp_path / "home", workers=1, batch_size=3)
+
+
+@pytest.fixture
+def archive(config: ArchiveConfig) -> Iterator[Archive]:
+    with open_archive(config) as opened:
+        yield opened
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def needs_corpus() -> pytest.MarkDecorator:
+    return pytest.mark.skipif(
+        not SHARED_CORPUS.is_dir(), reason=f"the shared corpus is not at {SHARED_CORPUS}"
+    )
