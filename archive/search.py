@@ -39,8 +39,9 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=text_analyzer, field_boost=2.0),
         body=TEXT(analyzer=text_analyzer),
         filename=TEXT(),
-        regions=KEYWORD(commas=True, lowercase=True, scorable=True),
-        municipalities=KEYWORD(commas=True, lowercase=True, scorable=True),
+        # Canonical names as written ("Sør-Troms"): facets show them, filters match them.
+        regions=KEYWORD(commas=True, scorable=True),
+        municipalities=KEYWORD(commas=True, scorable=True),
         doctype=ID(),
         meeting_date=DATETIME(),
         dates=DATETIME(),
@@ -160,6 +161,18 @@ class SearchIndex:
 
     # -- searching -------------------------------------------------------------------------
 
+    def canonical_names(self, field: str, wanted: tuple[str, ...]) -> list[str]:
+        """Match names the user typed to the index's spelling, ignoring case."""
+        known = {
+            (t.decode("utf-8") if isinstance(t, bytes) else t).casefold(): t
+            for t in self.searcher().lexicon(field)
+        }
+        out = []
+        for name in wanted:
+            term = known.get(name.strip().casefold(), name.strip())
+            out.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+        return out
+
     def build_query(self, request: SearchRequest) -> tuple[Query, Query | None]:
         """(the whole query, the user's text part or None) for a request."""
         parts: list[Query] = []
@@ -168,7 +181,8 @@ class SearchIndex:
             text_query = parse_query(request.query, self.ix.schema)
             parts.append(text_query)
         if request.regions:
-            parts.append(Or([Term("regions", r.lower()) for r in request.regions]))
+            names = self.canonical_names("regions", request.regions)
+            parts.append(Or([Term("regions", name) for name in names]))
         if request.doctype:
             parts.append(Term("doctype", request.doctype))
         if request.year:
