@@ -65,3 +65,15 @@ def needs_corpus() -> pytest.MarkDecorator:
     return pytest.mark.skipif(
         not SHARED_CORPUS.is_dir(), reason=f"the shared corpus is not at {SHARED_CORPUS}"
     )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI (ARKIV_REQUIRE_SYSTEM_PACKAGES=1) a skipped test is a failure: all must run."""
+    if not os.environ.get("ARKIV_REQUIRE_SYSTEM_PACKAGES"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and exitstatus == 0:
+        reasons = sorted({str(r.longrepr[-1]) for r in skipped if isinstance(r.longrepr, tuple)})
+        reporter.write_line(f"{len(skipped)} tests skipped where all must run: {reasons}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,0 +1,49 @@
+# Regionarkiv: `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOME_DIR ?= arkiv-data
+PORT ?= 8000
+
+.PHONY: help venv demo test check lint types eval bench bench-full clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
+
+$(BIN)/arkiv: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(BIN)/arkiv ## Create .venv and install the project with its dev tools
+
+demo: venv ## Index the bundled samples into ./arkiv-data and serve them on http://127.0.0.1:8000/
+	$(BIN)/arkiv --home $(HOME_DIR) index samples
+	$(BIN)/arkiv --home $(HOME_DIR) search næringsplan --limit 3
+	@echo "Open http://127.0.0.1:$(PORT)/ (Ctrl-C stops the server)"
+	$(BIN)/arkiv --home $(HOME_DIR) serve --port $(PORT)
+
+test: venv ## Run the test suite
+	$(BIN)/pytest -q
+
+lint: venv ## ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check archive indexer webui
+
+types: venv ## mypy --strict
+	$(BIN)/mypy
+
+check: lint types test ## lint + types + tests
+
+eval: venv ## Print metadata accuracy and search relevance figures
+	$(BIN)/python -m evaluation
+
+bench: venv ## Benchmarks at 1k and 10k documents (about ten minutes)
+	$(BIN)/python -m benchmarks --sizes 1000,10000
+
+bench-full: venv ## Benchmarks at 1k, 10k and 50k documents
+	$(BIN)/python -m benchmarks --sizes 1000,10000,50000
+
+clean: ## Remove the virtualenv, caches and the demo archive
+	rm -rf $(VENV) $(HOME_DIR) .pytest_cache .mypy_cache .ruff_cache benchmarks/cache test-artifacts
