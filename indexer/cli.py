@@ -451,6 +451,33 @@ def human_bytes(n: int) -> str:
     return f"{n} B"
 
 
+@cli.command("ocr")
+@click.option("--password", help="Password for encrypted PDFs.")
+@click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer.")
+@click.pass_context
+def ocr_cmd(ctx: click.Context, password: str | None, wait: float) -> None:
+    """Read the pages without a text layer of documents stored as needs_ocr."""
+    from .rescan import ocr_pending_documents
+
+    archive = open_for_reading(ctx)
+    try:
+        with archive.writing(wait=wait):
+            report = ocr_pending_documents(archive, IngestOptions(password=password))
+    except ArchiveError as exc:
+        fail(exc.message)
+    finally:
+        archive.close()
+    if report.pending and not report.done and not report.failed:
+        fail(
+            f"{len(report.pending)} documents wait for OCR, but Tesseract is not installed: "
+            f"`{ocr_install_hint()}`"
+        )
+    click.echo(f"{len(report.done)} documents read by OCR, {len(report.pending)} still pending")
+    for doc_id, error in report.failed:
+        click.echo(f"failed: {doc_id}: {error}", err=True)
+    sys.exit(1 if report.failed else 0)
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)

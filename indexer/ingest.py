@@ -13,7 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from archive import Archive
+from archive import Archive, ArchiveConfig
 from archive.catalog import utcnow
 from archive.errors import ArchiveError
 from archive.models import DocType, Document, Evidence, Metadata
@@ -312,9 +312,7 @@ def ingest_paths(
     report = IngestReport()
     tasks = plan_tasks(archive, paths, report)
     writer = BatchWriter(archive, options, report)
-    gazetteer = archive.config.gazetteer or (
-        archive.config.local_gazetteer if archive.config.local_gazetteer.exists() else None
-    )
+    gazetteer = gazetteer_file(archive.config)
     load_gazetteer(gazetteer)  # fail early, in the parent, on a malformed gazetteer file
     results = run_workers(tasks, archive, options, str(gazetteer) if gazetteer else None)
     if progress is not None:
@@ -329,6 +327,13 @@ def ingest_paths(
     archive.sync_index()
     report.ocr_missing = bool(report.needs_ocr) and options.use_ocr and not is_ocr_available()
     return report
+
+
+def gazetteer_file(config: ArchiveConfig) -> Path | None:
+    """The archive's own gazetteer additions: --gazetteer, else <home>/gazetteer.toml."""
+    if config.gazetteer:
+        return config.gazetteer
+    return config.local_gazetteer if config.local_gazetteer.exists() else None
 
 
 def chunked(items: Iterable[FileResult], size: int) -> Iterator[list[FileResult]]:
