@@ -1,0 +1,5 @@
+"""`python -m indexer` runs the `arkiv` command."""
+
+from .cli import main
+
+main()
