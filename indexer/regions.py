@@ -589,6 +589,7 @@ def _is_person(text: str, candidate: _Candidate, matcher: _Matcher) -> bool:
             return True
         if (
             before["word"]
+            and before["lead"]
             and before["lead"] not in _SENTENCE_START
             and word not in _PLACE_PREFIXES
             and not _is_place_word(word, matcher)
