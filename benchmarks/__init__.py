@@ -1,0 +1,1 @@
+"""Benchmarks of the real pipeline: corpus generator, measurements and the results table."""

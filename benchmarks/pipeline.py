@@ -1,0 +1,67 @@
+"""`arkiv index`, an unchanged re-run and `arkiv reindex` on a corpus, as subprocesses."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .corpus import Corpus
+from .procs import arkiv_command, run_measured
+
+
+@dataclass(frozen=True)
+class IngestRun:
+    """What one fresh `arkiv index`, its unchanged re-run and a reindex took."""
+
+    seconds: float
+    documents: int
+    pages: int
+    pdf_pages: int
+    failed: int
+    peak_rss_mb: float
+    peak_rss_single_mb: float
+    workers: int
+    rerun_seconds: float
+    rerun_unchanged: int
+    reindex_seconds: float
+    reindex_documents: int
+    reindex_peak_rss_mb: float
+    index_bytes: int
+    catalog_bytes: int
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def run_pipeline(corpus: Corpus, home: Path, *, workers: int) -> IngestRun:
+    """Index the corpus into a fresh home, run it again unchanged, then rebuild the index."""
+    if home.exists():
+        shutil.rmtree(home)
+    folders = [str(f) for f in corpus.folders]
+    index_args = ["index", *folders, "--json", "--no-ocr", "--workers", str(workers)]
+    first = run_measured(arkiv_command(home, *index_args))
+    report = json.loads(first.stdout)
+    again = run_measured(arkiv_command(home, *index_args))
+    rerun = json.loads(again.stdout)
+    rebuilt = run_measured(arkiv_command(home, "reindex"))
+    count = int(rebuilt.stdout.split()[1])  # "reindexed N documents"
+    return IngestRun(
+        seconds=first.seconds,
+        documents=int(report["added"]),
+        pages=corpus.pages,
+        pdf_pages=corpus.pdf_pages,
+        failed=len(report["failed"]),
+        peak_rss_mb=first.peak_total_mb,
+        peak_rss_single_mb=first.peak_single_mb,
+        workers=workers,
+        rerun_seconds=again.seconds,
+        rerun_unchanged=int(rerun["unchanged"]),
+        reindex_seconds=rebuilt.seconds,
+        reindex_documents=count,
+        reindex_peak_rss_mb=rebuilt.peak_total_mb,
+        index_bytes=folder_bytes(home / "index"),
+        catalog_bytes=sum(p.stat().st_size for p in home.glob("catalog.sqlite*")),
+    )

@@ -1,0 +1,71 @@
+"""Smoke run of the benchmark code on a tiny corpus: every measurement path, every table row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import ensure_corpus
+from benchmarks.queries import CLASSES, query_specs
+from benchmarks.runner import main
+from benchmarks.text import make_document
+
+SIZE = 20
+
+
+def test_generator_is_deterministic_and_norwegian() -> None:
+    first, again = make_document(7), make_document(7)
+    assert first == again
+    assert make_document(8) != first
+    assert 1 <= len(first.pages) <= 30
+    assert any(ch in "æøå" for ch in "".join(first.pages))
+
+
+def test_small_corpus_has_pdfs_and_text_files(tmp_path: Path) -> None:
+    corpus = ensure_corpus(tmp_path, SIZE)
+    files = sorted(corpus.folders[0].glob("0*"))
+    assert len(files) == corpus.documents == SIZE
+    assert 0 < corpus.pdf_documents < SIZE
+    assert corpus.pdf_pages <= corpus.pages
+    assert {p.suffix for p in files} == {".pdf", ".txt"}
+    assert ensure_corpus(tmp_path, SIZE) == corpus  # the cache is reused
+
+
+def test_every_query_class_has_queries() -> None:
+    specs = query_specs()
+    assert {s.cls for s in specs} == set(CLASSES)
+    assert all(s.request.with_facets and s.request.page_size == 20 for s in specs)
+
+
+@pytest.mark.slow
+def test_smoke_run_fills_every_row(tmp_path: Path) -> None:
+    output = tmp_path / "RESULTS.md"
+    args = ["--sizes", str(SIZE), "--quick", "--cache", str(tmp_path), "--output", str(output)]
+    assert main(args) == 0
+    text = output.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmark results\n")
+    assert "- Commit: " in text and "- Machine: " in text
+    rows = {line.split(" | ")[0].lstrip("| ") for line in text.splitlines() if line.startswith("| ")}
+    expected = {
+        "1. pdfminer.six raw, 1 core (pages/s)",
+        "1. pdftotext, 1 core (pages/s; × pdfminer)",
+        "2. arkiv index PDF pages/s ÷ (raw pdfminer × cores)",
+        "3. unchanged re-run (s)",
+        "4. arkiv reindex (documents/s)",
+        "4. index size on disk (MB); catalog (MB)",
+        "6. 8 clients over HTTP, mixed queries (requests/s; errors)",
+        "7. peak RSS of arkiv index, all processes (MB)",
+        "7. peak RSS of arkiv serve (MB)",
+        "OCR: pdftoppm + tesseract, 1 core (pages/s)",
+        "Norwegian analyzer indexing time ÷ plain stemmed analyzer",
+    }
+    for cls in CLASSES:
+        expected |= {
+            f"5. {cls}: in process p50 / p95 / p99 (ms)",
+            f"5. {cls}: HTTP p50 / p95 / p99 (ms)",
+            f"5. {cls}: plain Whoosh p50 / p95 / p99 (ms)",
+            f"5. {cls}: plain p95 ÷ HTTP p95",
+        }
+    assert expected <= rows
+    assert "2. arkiv index failed files | 0 |" in text
