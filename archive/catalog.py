@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -64,24 +65,56 @@ class Catalog:
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
-        try:
-            if readonly:
-                uri = f"{path.resolve().as_uri()}?mode=ro"
-                self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            else:
-                self.db = sqlite3.connect(path, check_same_thread=False)
-                self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.execute("PRAGMA synchronous=NORMAL")
-                self.db.executescript(SCHEMA)
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA busy_timeout=30000")
-        except sqlite3.DatabaseError as exc:
-            raise ArchiveError(f"{path}: the catalog cannot be opened ({exc})") from exc
-        self.db.row_factory = sqlite3.Row
+        self.readonly = readonly
+        # A read-only catalog serves many threads (the web server's): each gets its own
+        # connection, since one sqlite3 connection's cursors must not be used concurrently.
+        self._local = threading.local()
+        self._thread_dbs: dict[threading.Thread, sqlite3.Connection] = {}
+        self._thread_dbs_lock = threading.Lock()
+        self._main_db = self._connect()
+        self._local.db = self._main_db
         self._depth = 0
 
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            if self.readonly:
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            else:
+                db = sqlite3.connect(self.path, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.executescript(SCHEMA)
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{self.path}: the catalog cannot be opened ({exc})") from exc
+        db.row_factory = sqlite3.Row
+        return db
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection to use: one for a writable catalog, one per thread for a read-only."""
+        if not self.readonly:
+            return self._main_db
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = self._connect()
+            with self._thread_dbs_lock:
+                # Threads come and go (a server may start one per request): close the
+                # connections of those that have ended.
+                for thread in [t for t in self._thread_dbs if not t.is_alive()]:
+                    self._thread_dbs.pop(thread).close()
+                self._thread_dbs[threading.current_thread()] = db
+            self._local.db = db
+        return db
+
     def close(self) -> None:
-        self.db.close()
+        with self._thread_dbs_lock:
+            for db in self._thread_dbs.values():
+                db.close()
+            self._thread_dbs.clear()
+        self._main_db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
