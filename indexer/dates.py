@@ -1,0 +1,823 @@
+"""Norwegian dates in council documents: regex candidates, dateutil values, roles from context."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import PurePath
+from typing import cast
+from urllib.parse import unquote
+
+from dateutil import parser as dateutil_parser
+
+from archive.models import DateMention, Evidence, Precision
+
+MIN_YEAR = 1950
+MAX_YEAR = 2100
+# A yearless date takes its anchor's year unless that puts it more than about eight months
+# away; then the neighbouring year is nearer ("Neste møte: 13. januar" in December minutes).
+YEAR_SWITCH_DAYS = 240
+MEETING_DOCTYPES = frozenset({"notice", "minutes"})
+NOT_THE_MEETING = frozenset({"law", "next_meeting", "previous_meeting", "deadline", "signed"})
+
+
+# Month and weekday forms, bokmål and nynorsk, as CLDR, dateparser and date-fns write them.
+MONTH_FORMS: tuple[tuple[str, ...], ...] = (
+    ("jan", "januar"),
+    ("feb", "febr", "februar"),
+    ("mar", "mars"),
+    ("apr", "april"),
+    ("mai",),
+    ("jun", "juni"),
+    ("jul", "juli"),
+    ("aug", "august"),
+    ("sep", "sept", "september"),
+    ("okt", "oktober"),
+    ("nov", "november"),
+    ("des", "desember"),
+)
+WEEKDAY_FORMS: tuple[tuple[str, ...], ...] = (
+    ("ma", "man", "mandag", "må", "mån", "måndag"),
+    ("ti", "tir", "tirsdag", "ty", "tys", "tysdag"),
+    ("on", "ons", "onsdag"),
+    ("to", "tor", "torsdag"),
+    ("fr", "fre", "fredag"),
+    ("lø", "lør", "lørdag", "la", "lau", "laurdag"),
+    ("sø", "søn", "søndag", "sun", "sundag"),
+)
+
+
+class NorwegianParserInfo(dateutil_parser.parserinfo):
+    """Bokmål and nynorsk month and weekday names for dateutil, with and without a dot."""
+
+    def __init__(self, dayfirst: bool = True, yearfirst: bool = False) -> None:
+        self.JUMP = [" ", ".", ",", ";", "-", "/", "'", "den", "d", "kl", "klokka", "klokken", "og"]
+        # The stubs allow two or three forms per entry; dateutil itself takes any number.
+        self.MONTHS = cast("list[tuple[str, str] | tuple[str, str, str]]", list(MONTH_FORMS))
+        self.WEEKDAYS = cast("list[tuple[str, str]]", list(WEEKDAY_FORMS))
+        self.HMS = [("t", "time", "timer"), ("m", "min", "minutter"), ("s", "sek", "sekunder")]
+        self.AMPM = [("fm", "formiddag"), ("em", "ettermiddag")]
+        super().__init__(dayfirst=dayfirst, yearfirst=yearfirst)
+
+
+PARSER_INFO = NorwegianParserInfo(dayfirst=True)
+
+
+def _words(forms: Sequence[str]) -> str:
+    """Join word forms into one alternation, longest first, tolerant of a decomposed å."""
+    escaped = (re.escape(f).replace("å", "(?:å|a\u030a)") for f in sorted(forms, key=len))
+    return "|".join(reversed(list(escaped)))
+
+
+_MONTH = _words([form for forms in MONTH_FORMS for form in forms])
+_WEEKDAY = _words([form for forms in WEEKDAY_FORMS for form in forms if len(form) > 2])
+_SEASONS: dict[str, tuple[int, int]] = {  # first month, last month (vinter runs over new year)
+    "vår": (3, 5),
+    "sommer": (6, 8),
+    "sommar": (6, 8),
+    "høst": (9, 11),
+    "haust": (9, 11),
+    "vinter": (12, 2),
+}
+_SEASON = _words([f"{base}{ending}" for base in _SEASONS for ending in ("", "en")])
+_GAP = r"(?:[^\S\n]*+\n)?[^\S\n]*+"  # spaces with at most one line break, never backtracked
+_DASH = r"[-\u2010-\u2015\u2212]"  # hyphen, en and em dashes and friends are one range mark
+# A four-digit year may run straight into a clock time ("201610:53", OCR "201917:O4").
+_YEAR4 = r"\d{4}(?:(?=[0-2]?\d[:.][\dO])|(?![\d]|[.,/]\d))"
+_YEAR2 = r"\d{2}(?![\d]|[.,/]\d)"
+
+# Forms that start with a number.
+_NUMBER_LED = re.compile(
+    rf"""
+    # ISO 2016-03-15, also inside paths and file names (2019-02-15-123, _2019-09-10)
+    (?P<iso>(?<![\d.,-])(?P<iso_y>(?:19|20)\d{{2}})-(?P<iso_m>[01]?\d)-(?P<iso_d>[0-3]?\d)
+        (?![\d]|[.,]\d))
+    # day.month.year, day/month-year, day/month/year, day-month-yyyy; maybe a range 28.-29.
+  | (?P<num>(?<!\d)(?<!\d[.,])
+        (?:(?P<num_d1>[0-3]?\d)\.{_GAP}(?:{_DASH}|og|til){_GAP})?
+        (?P<num_d>[0-3]?\d)
+        (?:\.(?P<num_dot>[01]?\d)\.(?:[^\S\n](?=\d{{4}}(?!\d)))?|/(?P<num_slash>[01]?\d)[/-]|-(?P<num_dash>[01]?\d)-(?=\d{{4}}))
+        (?P<num_y>{_YEAR4}|{_YEAR2}))
+    # 16.09. and den 16.09: a yearless day and month with a zero-padded month
+  | (?P<dm>(?<!\d)(?<!\d[.,])(?P<dm_d>[0-3]?\d)\.(?P<dm_m>0[1-9]|1[0-2])(?P<dm_dot>\.)?
+        (?![\d]|[.,]\d))
+    # dd.mm.yyyy glued to a count before it and a clock time after it (EVA tables)
+  | (?P<ts>(?<=\d)(?P<ts_d>[0-3]\d)\.(?P<ts_m>[01]\d)\.(?P<ts_y>(?:19|20)\d{{2}})
+        (?=\s?[0-2]\d:[0-5]\d))
+    # 15. mars 2016, 1.jan 2015, 28.-29. april, 28.29 april, 3. og 4. juli, 28. april–2. mai
+  | (?P<txt>(?<![\d/])(?<!\d[.,])
+        (?:(?P<txt_d1>[0-3]?\d)\.?(?:[^\S\n]*(?P<txt_m1>{_MONTH})\.?)?
+            (?:{_GAP}(?:{_DASH}|og|til|&){_GAP}|(?<=\.)))?
+        (?P<txt_d>[0-3]?\d)(?:(?P<txt_dot>\.){_GAP}|[^\S\n]*)
+        (?P<txt_m>{_MONTH})\.?(?![a-zæøå])
+        (?:,?{_GAP}(?P<txt_y>{_YEAR4}))?)
+    # 1. kvartal 2019, første halvår 2018, andre halvår i 2018
+  | (?P<part>(?<![\w.])(?P<part_n>[1-4]\.|første|fyrste|andre|annen|tredje|fjerde|siste)
+        [^\S\n]*(?P<part_unit>kvartal|halvår)\w*[^\S\n]+(?:i\s+)?
+        (?P<part_y>(?:19|20)\d{{2}})(?![\d]|[.,]\d))
+    # 2011–2022: a span of years
+  | (?P<span>(?<![\w./-])(?P<span_y>(?:19|20)\d{{2}})[^\S\n]*{_DASH}[^\S\n]*
+        (?P<span_y2>(?:19|20)\d{{2}})(?![\w]|[.,/-]\d))
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# Forms that start with a word and end in a year or week number.
+_WORD_LED = re.compile(
+    rf"""
+    # november 2018, nov. 2021, januar–mars 2019, mai og juni 2019
+    (?P<my>(?<![\w.])(?<!\d\.[^\S\n])(?:(?P<my_m1>{_MONTH})\.?{_GAP}(?:{_DASH}|/|og|til){_GAP})?
+        (?P<my_m>{_MONTH})\.?,?{_GAP}(?:i\s+)?(?P<my_y>(?:19|20)\d{{2}})(?![\d]|[.,/-]\d))
+    # høsten 2018, våren 2019, vår og høst 2019, vinteren 2018/2019
+  | (?P<sn>(?<![\w])(?:(?P<sn_1>{_SEASON}){_GAP}(?:og|eller|/|{_DASH}){_GAP})?
+        (?P<sn_n>{_SEASON}){_GAP}(?:i\s+)?(?P<sn_y>(?:19|20)\d{{2}})
+        (?:[^\S\n]*(?:/|{_DASH})[^\S\n]*(?P<sn_y2>(?:19|20)?\d{{2}}))?(?![\d]|[.,/-]\d))
+    # Q3 2019
+  | (?P<q>(?<!\w)Q(?P<q_n>[1-4])[^\S\n]*-?[^\S\n]*(?P<q_y>(?:19|20)\d{{2}})(?!\d))
+    # uke 12, i uke 12-13, uke 34 i 2019, veke 12
+  | (?P<wk>(?<![\w])(?:uke|uka|ukene|veke|veka|vekene|veko)[^\S\n]*(?:nr\.?[^\S\n]*)?
+        (?P<wk_n>\d{{1,2}})(?:[^\S\n]*(?:{_DASH}|og|til)[^\S\n]*(?P<wk_n2>\d{{1,2}}))?
+        (?:[^\S\n]*(?:[/,-]|i)?[^\S\n]*(?P<wk_y>(?:19|20)\d{{2}}))?(?![\d]|[.,]\d))
+    # i 2018, fra 2020, budsjett 2019, 2011–2022: a whole year or span of years
+  | (?P<yr>(?<![\w])(?:i|år|året|fra|frå|til|innen|innan|siden|sidan|før|etter|per|pr\.
+            |løpet\s+av|utgangen\s+av|starten\s+av|slutten\s+av|begynnelsen\s+av
+            |budsjett|budsjettet|budsjettåret|regnskapsåret|årsmelding|årsmelding\s+for)
+        [^\S\n]+(?P<yr_y>(?:19|20)\d{{2}})
+        (?:[^\S\n]*{_DASH}[^\S\n]*(?P<yr_y2>(?:19|20)\d{{2}}))?
+        (?![\d]|[.,/-]\d|[^\S\n]*(?:kr\b|kroner|mill|tonn|km|m2|m²|%|,-)))
+    # 1. kvartal 2019, første halvår 2018, andre halvår i 2018
+  | (?P<part>(?<![\w.])(?P<part_n>[1-4]\.|første|fyrste|andre|annen|tredje|fjerde|siste)
+        [^\S\n]*(?P<part_unit>kvartal|halvår)\w*[^\S\n]+(?:i\s+)?
+        (?P<part_y>(?:19|20)\d{{2}})(?![\d]|[.,]\d))
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# A word straight before a number that makes it a reference, a time or an amount, not a date.
+_TRAP_BEFORE = re.compile(
+    r"""
+    (?:^|[^\w])
+    (?:sak|saksnr|saksnummer|arkivsak|arkivsaksnr|arkivref|arkivkode|jnr|journalnr
+      |journalpost|journalpostid|dokumentnr|løpenr|ps|rs|fs|ds|os|ref|referanse   # case refs
+      |kl|klokka|klokken                                                          # clock times
+      |versjon|ver|v|rev|pkt|punkt|kap|kapittel|§+|art                            # numbering
+      |tlf|telefon|mob|mobil|faks                                                 # phones
+      |kr|nok)                                                                    # amounts
+    \.?[^\S\n]*(?:nr\.?)?[^\S\n]*[:.]?[^\S\n]*$
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# Only a clock, numbering or amount word rules out an unmistakable dd.mm.yyyy date.
+_TRAP_BEFORE_STRICT = re.compile(
+    r"(?:^|[^\w])(?:kl|versjon|rev|§+|kr|nok|tlf)\.?[^\S\n]*[:.]?[^\S\n]*$", re.IGNORECASE
+)
+
+# A law or regulation cited by its date: "lov 28. juni 2002 nr. 57", "forskrift 15. desember".
+_LAW_BEFORE = re.compile(
+    r"""
+    (?:^|[^\w])
+    (?:\w*lov(?:en|a|ens)?|\w*forskrift(?:en|a)?|kgl\.[^\S\n]*res\.?     # "valgloven", "forskrift"
+      |kongelig[^\S\n]+resolusjon|instruks|rundskriv)\)?
+    (?:[^\S\n]+(?:av|frå|fra|den|d\.|datert))?[^\S\n]*$
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_LAW_AFTER = re.compile(r"[^\S\n]*,?[^\S\n]*nr\.?[^\S\n]*\d")
+
+_LABEL_TAIL = rf"[^\S\n]*:?[^\S\n]*(?:(?:den|d\.)[^\S\n]*)?(?:(?:{_WEEKDAY})\.?,?[^\S\n]*)?$"
+# Labels and sentence openings that say a date is the meeting's own.
+_MEETING_LABEL = re.compile(
+    rf"""
+    ^[^\S\n]*
+    (?:møtedato|møtedag|møtetid|møtetidspunkt|møtestart|dato[^\S\n]+og[^\S\n]+tid|dato/tid
+      |dato[^\S\n]+for[^\S\n]+møtet|tid[^\S\n]+og[^\S\n]+sted|tid/sted|sted[^\S\n]+og[^\S\n]+tid
+      |tid|tidspunkt|når)
+    {_LABEL_TAIL}
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_MEETING_SENTENCE = re.compile(
+    r"""
+    (?:\b\w*møte[tn]?|\bsamling(?:en)?|\b(?:møte)?innkalling|\breferat|\b(?:møte)?protokoll
+      |\bmøtebok)\b(?:[^.\n!?]|\.(?!\s)){0,80}$                    # "møte i styret den", "Referat"
+    | \b(?:avholdt|avhalde|halde|holdt|gjennomført|gjennomføres|avholdes|holdes)\b
+      [^.\n!?]{0,50}$                                              # "Møtet ble avholdt"
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_DATE_LABEL = re.compile(rf"^[^\S\n]*(?:dato|date){_LABEL_TAIL}", re.IGNORECASE)
+_NEXT_MEETING = re.compile(
+    r"\b(?:neste|nytt|kommende|komande)[^\S\n]+(?:\w+[^\S\n]+)?(?:\w*møte|samling)", re.IGNORECASE
+)
+_PREVIOUS_MEETING = re.compile(r"\b(?:forrige|førre|siste)[^\S\n]+\w*møte", re.IGNORECASE)
+_APPROVAL = re.compile(r"\bgodkjen", re.IGNORECASE)
+_MINUTES_WORD = re.compile(r"\b(?:referat|protokoll|møtebok|\w*møte)", re.IGNORECASE)
+_DEADLINE = re.compile(
+    r"\b(?:\w*frist|innen|innan|senest|seinast|forfall[^\S\n]+meldes|meldes[^\S\n]+innen)\b",
+    re.IGNORECASE,
+)
+_SIGNED = re.compile(
+    rf"""
+    ^[^\S\n]*(?!(?i:{_WEEKDAY})\b)[A-ZÆØÅ](?:[^\W\d_]|[ ./-]){{1,40}},[^\S\n]*(?:den[^\S\n]+)?$
+                                                                          # "Narvik, 1.3.16"
+    | (?i:\b(?:sendt|utsendt|dato[^\S\n]+for[^\S\n]+utsending|underskrevet|signert))
+      [^\S\n]*:?[^\S\n]*$                                                     # "Sendt:"
+    """,
+    re.VERBOSE,
+)
+_CLOCK_AFTER = re.compile(
+    r"[^\S\n]*,?[^\S\n]*(?:(?:fra[^\S\n]+)?(?:kl|klokka|klokken)\.?[^\S\n]*)?[0-2]?\d[:.][0-5]\d"
+)
+_DAY_INTRO = re.compile(rf"(?:^|[^\w])(?:den|d\.|{_WEEKDAY})\.?,?[^\S\n]*$", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÆØÅ])|[!?;]\s*")
+_DIGITS = re.compile(r"\d+")
+_WORD_START = re.compile(r"\b[^\W\d_]")
+_WEEK_HINT = re.compile(r"uk|vek|q", re.IGNORECASE)
+# What may follow the first number of a date: a separator, a month word, a dash or "og".
+_DATE_MARK = re.compile(rf"[./]|{_DASH}|[^\S\n]*(?:[^\W\d_]|{_DASH})")
+_COMPACT_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
+_BLANK_PREFIX = re.compile(
+    rf"^[^\S\n]*(?:(?:den|d\.)[^\S\n]*)?(?:(?:{_WEEKDAY})\.?,?)?[^\S\n]*$", re.IGNORECASE
+)
+
+_ORDINALS = {"første": 1, "fyrste": 1, "andre": 2, "annen": 2, "tredje": 3, "fjerde": 4}
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A date span read from the text, possibly still waiting for its year."""
+
+    start: date | None
+    end: date | None
+    precision: Precision
+    page: int
+    char_start: int
+    char_end: int
+    year_free: tuple[int, int, int, int] | None = None  # month, day, end month, end day
+    week: tuple[int, int] | None = None  # first and last ISO week when the year is missing
+    has_year: bool = True
+
+
+def find_dates(
+    pages: Sequence[str], *, filename: str = "", reference_year: int | None = None
+) -> list[DateMention]:
+    """Every date, range or period written in the pages, in document order, with its role."""
+    found: list[_Found] = []
+    for page_no, text in enumerate(pages, start=1):
+        if any(ch.isdigit() for ch in text):
+            found.extend(_merge_ranges(text, list(_scan(text, page_no))))
+    if not found:
+        return []
+    roles = [_role(pages[f.page - 1], f.char_start, f.char_end) for f in found]
+    anchors = _anchors(found, roles)
+    fallback = _fallback_anchor(filename, reference_year)
+    mentions: list[DateMention] = []
+    for item, role in zip(found, roles, strict=True):
+        text = pages[item.page - 1]
+        start, end = item.start, item.end
+        if start is None or end is None:
+            resolved = _resolve_year(item, anchors, fallback, role)
+            if resolved is None:
+                continue
+            start, end = resolved
+        mentions.append(
+            DateMention(
+                start=start,
+                end=end,
+                precision=item.precision,
+                role=role,
+                page=item.page,
+                char_start=item.char_start,
+                char_end=item.char_end,
+                text=text[item.char_start : item.char_end],
+            )
+        )
+    return mentions
+
+
+def dates_in_filename(filename: str) -> list[date]:
+    """Day-precise dates written in a file name (``Referat 15.03.16.pdf``, ``2017-02-24``)."""
+    stem = unquote(PurePath(filename).name)
+    stem = re.sub(r"\.(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,5}$", "", stem).replace("_", " ")
+    days = [f.start for f in _scan(stem, 1) if f.precision == "day" and f.start is not None]
+    days.extend(
+        day
+        for match in _COMPACT_DATE.finditer(stem)
+        if (day := _make_date(int(match["y"]), int(match["m"]), int(match["d"]))) is not None
+    )
+    return days
+
+
+def find_meeting_date(
+    pages: Sequence[str],
+    mentions: Sequence[DateMention],
+    *,
+    doctype: str,
+    filename: str = "",
+) -> tuple[date | None, Evidence | None]:
+    """The date of the meeting a notice or minutes belongs to, and where it was read."""
+    if doctype not in MEETING_DOCTYPES:
+        return None, None
+    from_name = dates_in_filename(filename)
+    best: tuple[int, DateMention] | None = None
+    for mention in mentions:
+        if mention.precision != "day" or mention.role in NOT_THE_MEETING:
+            continue
+        score = _meeting_score(pages[mention.page - 1], mention, from_name)
+        if best is None or score > best[0]:  # ties go to the earliest
+            best = (score, mention)
+    if from_name and (best is None or best[0] < 60):
+        day = from_name[0]  # page 0: the file name, not a page, gave the value
+        return day, Evidence("meeting_date", day.isoformat(), 0, PurePath(filename).name)
+    if best is None:
+        return None, None
+    mention = best[1]
+    snippet = _snippet(pages[mention.page - 1], mention.char_start, mention.char_end)
+    return mention.start, Evidence("meeting_date", mention.start.isoformat(), mention.page, snippet)
+
+
+# --- reading candidates --------------------------------------------------------------------
+
+
+def _candidates(text: str) -> Iterator[re.Match[str]]:
+    """Candidate matches, tried only where a number could start or end a date.
+
+    Every date form holds a number, so a C-speed digit scan picks the few places worth running
+    the big patterns at: a number followed by a date mark, or a year or week number with the
+    last few word starts before it ("høsten 2018", "uke 12"). Tables of plain numbers cost
+    almost nothing.
+    """
+    done = 0
+    for run in _DIGITS.finditer(text):
+        start, end = run.span()
+        if start < done:
+            continue
+        tries: list[tuple[int, re.Pattern[str]]] = []
+        length = end - start
+        if (length == 4 and text[start : start + 2] in ("19", "20")) or (
+            length <= 2 and _WEEK_HINT.search(text[max(0, start - 12) : start])
+        ):
+            window = max(done, start - 48)
+            words = [w.start() for w in _WORD_START.finditer(text, window, start)][-4:]
+            tries.extend((pos, _WORD_LED) for pos in words)
+        if length <= 4 and _DATE_MARK.match(text, end):
+            tries.append((start, _NUMBER_LED))
+        if length > 2 and text[end : end + 1] == ".":
+            tries.append((end - 2, _NUMBER_LED))  # "113.09.2019 20:14": a count glued on
+        for pos, pattern in tries:
+            match = pattern.match(text, pos)
+            if match is not None:
+                done = match.end()
+                yield match
+                break
+
+
+def _scan(text: str, page: int) -> Iterator[_Found]:
+    """Date spans on one page, yearless ones left open."""
+    for match in _candidates(text):
+        kind = match.lastgroup
+        if kind == "iso":
+            yield from _day(
+                page, match, int(match["iso_y"]), int(match["iso_m"]), int(match["iso_d"])
+            )
+        elif kind == "num":
+            yield from _numeric(text, page, match)
+        elif kind == "dm":
+            yield from _day_month(text, page, match)
+        elif kind == "ts":
+            yield from _day(page, match, int(match["ts_y"]), int(match["ts_m"]), int(match["ts_d"]))
+        elif kind == "txt":
+            yield from _textual(text, page, match)
+        elif kind == "my":
+            yield from _month_span(page, match)
+        elif kind == "sn":
+            yield from _seasons(page, match)
+        elif kind in ("part", "q"):
+            yield from _part_of_year(page, match)
+        elif kind == "wk":
+            yield from _weeks(page, match)
+        elif kind in ("yr", "span"):
+            first = int(match[f"{kind}_y"])
+            last = int(match[f"{kind}_y2"]) if match[f"{kind}_y2"] else first
+            if _plausible(first) and _plausible(last) and first <= last <= first + 30:
+                start = match.start(f"{kind}_y")
+                first_day, last_day = date(first, 1, 1), date(last, 12, 31)
+                yield _Found(first_day, last_day, "year", page, start, match.end())
+
+
+def _day(page: int, match: re.Match[str], year: int, month: int, day: int) -> Iterator[_Found]:
+    """One calendar day, if it is a real one in a plausible year."""
+    value = _make_date(year, month, day)
+    if value is not None:
+        yield _Found(value, value, "day", page, match.start(), match.end())
+
+
+def _numeric(text: str, page: int, match: re.Match[str]) -> Iterator[_Found]:
+    """A day.month.year style date (or a day range before it), unless the context forbids it."""
+    raw_year = match["num_y"]
+    month = int(match["num_dot"] or match["num_slash"] or match["num_dash"])
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    before = text[max(line_start, match.start() - 40) : match.start()]
+    unmistakable = len(raw_year) == 4 and match["num_dot"] is not None
+    trap = _TRAP_BEFORE_STRICT if unmistakable else _TRAP_BEFORE
+    if trap.search(before):
+        return
+    if len(raw_year) == 2:
+        if before[-1:].isalpha():  # "B2.1.12": a glued section number, not a date
+            return
+        day_text, month_text = match["num_d"], match["num_dot"] or ""
+        if not before.strip() and len(day_text) == 1 and len(month_text) == 1:
+            return  # "1.2.10 Innledning" at the start of a line is a section number
+        year = int(raw_year) + (2000 if int(raw_year) < 70 else 1900)
+    else:
+        year = int(raw_year)
+    last = _make_date(year, month, int(match["num_d"]))
+    if last is None:
+        return
+    first = last
+    if match["num_d1"] is not None:
+        first_day = _make_date(year, month, int(match["num_d1"]))
+        if first_day is None or first_day >= last:
+            yield _Found(last, last, "day", page, match.start("num_d"), match.end())
+            return
+        first = first_day
+    yield _Found(first, last, "day", page, match.start(), match.end())
+
+
+def _day_month(text: str, page: int, match: re.Match[str]) -> Iterator[_Found]:
+    """A yearless "16.09." (or "den 16.09"), unless it is a heading number or a clock time."""
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    before = text[max(line_start, match.start() - 40) : match.start()]
+    if _TRAP_BEFORE.search(before):
+        return
+    if match["dm_dot"] is None and not _DAY_INTRO.search(before):
+        return  # "10.10" alone may be a clock time
+    if not before.strip() and re.match(r"[^\S\n]+[A-ZÆØÅ]", text[match.end() :]):
+        return  # "10.12. Økonomi" at the start of a line is a section number
+    month, day = int(match["dm_m"]), int(match["dm_d"])
+    if _make_date(2000, month, day) is not None:
+        yield _Found(
+            None,
+            None,
+            "day",
+            page,
+            match.start(),
+            match.end(),
+            year_free=(month, day, month, day),
+            has_year=False,
+        )
+
+
+@lru_cache(maxsize=4096)
+def _parse_day_month(fragment: str) -> tuple[int, int, int | None] | None:
+    """Month, day and (if written) year of a textual date, through dateutil's Norwegian info."""
+    clean = unicodedata.normalize("NFC", " ".join(fragment.split()))
+    try:
+        parsed = dateutil_parser.parse(clean, parserinfo=PARSER_INFO, default=datetime(2000, 1, 1))
+    except (dateutil_parser.ParserError, OverflowError, ValueError):
+        return None
+    has_year = re.search(r"\d{4}$", clean) is not None
+    return parsed.month, parsed.day, parsed.year if has_year else None
+
+
+def _textual(text: str, page: int, match: re.Match[str]) -> Iterator[_Found]:
+    """A date with a month name, a day range or a yearless day."""
+    parsed = _parse_day_month(text[match.start("txt_d") : match.end()])
+    if parsed is None:
+        return
+    month, day, year = parsed
+    month_word = match["txt_m"]
+    if year is None:
+        after = text[match.end() : match.end() + 40]
+        before = text[max(0, match.start() - 30) : match.start()]
+        if match["txt_d1"] is None and match["txt_dot"] is None and not _DAY_INTRO.search(before):
+            return  # "12Mar", "3 mai-møter": a bare number before a month name is no date
+        if month_word[0].isupper() and re.match(r"\.?[^\S\n]+[A-ZÆØÅ][a-zæøå]", after):
+            return  # "1. Jan Olsen", "2. Mai Britt": list numbers before people's names
+    first_month, first_day = month, day
+    if match["txt_d1"] is not None:
+        first_day = int(match["txt_d1"])
+        if match["txt_m1"] is not None:
+            first_parse = _parse_day_month(f"1 {match['txt_m1']}")
+            first_month = first_parse[0] if first_parse else month
+        elif first_day >= day:  # "16 - 3. april": not a range, only the second number is ours
+            yield from _textual_single(page, match, month, day, year)
+            return
+    elif match["txt_m1"] is not None:
+        return
+    start_pos = match.start("txt_d1") if match["txt_d1"] is not None else match.start("txt_d")
+    yield from _maybe_yearless(
+        page, start_pos, match.end(), year, (first_month, first_day, month, day)
+    )
+
+
+def _textual_single(
+    page: int, match: re.Match[str], month: int, day: int, year: int | None
+) -> Iterator[_Found]:
+    """The second half of a failed range, read as one day."""
+    yield from _maybe_yearless(
+        page, match.start("txt_d"), match.end(), year, (month, day, month, day)
+    )
+
+
+def _maybe_yearless(
+    page: int, start: int, end: int, year: int | None, days: tuple[int, int, int, int]
+) -> Iterator[_Found]:
+    """A day or day range now, or one that waits for the document to give its year."""
+    first_month, first_day, last_month, last_day = days
+    if year is None:
+        if _make_date(2000, first_month, first_day) and _make_date(2000, last_month, last_day):
+            yield _Found(None, None, "day", page, start, end, year_free=days, has_year=False)
+        return
+    year_first = year - 1 if first_month > last_month else year  # "30. desember–2. januar 2020"
+    first = _make_date(year_first, first_month, first_day)
+    last = _make_date(year, last_month, last_day)
+    if first is not None and last is not None and first <= last:
+        yield _Found(first, last, "day", page, start, end)
+
+
+def _month_span(page: int, match: re.Match[str]) -> Iterator[_Found]:
+    """A month (or months) of a written year."""
+    year = int(match["my_y"])
+    word = match["my_m"]
+    if word.lower() == "jul" and match.string[match.end("my_m") : match.end("my_m") + 1] != ".":
+        return  # "god jul 2019" is Christmas
+    last = _month_number(word)
+    first = _month_number(match["my_m1"]) if match["my_m1"] else last
+    if not _plausible(year) or first is None or last is None or first > last:
+        return
+    yield _Found(date(year, first, 1), _month_end(year, last), "month", page, *match.span())
+
+
+def _seasons(page: int, match: re.Match[str]) -> Iterator[_Found]:
+    """One or two Norwegian seasons of a written year (vinter = December to February)."""
+    year = int(match["sn_y"])
+    last_year = year
+    if match["sn_y2"]:
+        tail = match["sn_y2"]
+        last_year = int(tail) if len(tail) == 4 else year // 100 * 100 + int(tail)
+    if not _plausible(year):
+        return
+    names = [(match["sn_1"], match.span("sn_1"))] if match["sn_1"] else []
+    names.append((match["sn_n"], (match.start("sn_n"), match.end())))
+    for name, (start, end) in names:
+        key = unicodedata.normalize("NFC", name.lower())
+        key = next(k for k in _SEASONS if key.startswith(k))
+        first_month, last_month = _SEASONS[key]
+        if first_month > last_month:  # "vinteren 2019" and "vinteren 2018/2019": Dec 2018–Feb 2019
+            winter_start = year if last_year == year + 1 else year - 1
+            first, last = date(winter_start, 12, 1), _month_end(winter_start + 1, 2)
+        else:
+            first, last = date(year, first_month, 1), _month_end(year, last_month)
+        yield _Found(first, last, "season", page, start, end)
+
+
+def _part_of_year(page: int, match: re.Match[str]) -> Iterator[_Found]:
+    """A quarter or half of a written year, reported with season precision."""
+    if match.lastgroup == "q":
+        year, number, months = int(match["q_y"]), int(match["q_n"]), 3
+    else:
+        year = int(match["part_y"])
+        months = 3 if match["part_unit"].lower() == "kvartal" else 6
+        word = match["part_n"].lower().rstrip(".")
+        number = int(word) if word.isdigit() else _ORDINALS.get(word, 12 // months)
+        if number > 12 // months:
+            return
+    if _plausible(year):
+        first_month = (number - 1) * months + 1
+        last = _month_end(year, first_month + months - 1)
+        yield _Found(date(year, first_month, 1), last, "season", page, *match.span())
+
+
+def _weeks(page: int, match: re.Match[str]) -> Iterator[_Found]:
+    """An ISO week or run of weeks, Monday to Sunday."""
+    first = int(match["wk_n"])
+    last = int(match["wk_n2"]) if match["wk_n2"] else first
+    if not 1 <= first <= last <= 53:
+        return
+    if match["wk_y"] is None:
+        yield _Found(None, None, "week", page, *match.span(), week=(first, last), has_year=False)
+        return
+    span = _week_span(int(match["wk_y"]), first, last)
+    if span is not None:
+        yield _Found(span[0], span[1], "week", page, *match.span())
+
+
+def _merge_ranges(text: str, found: list[_Found]) -> list[_Found]:
+    """Join "15.03.16–16.03.16" into one range: two days with only a dash between them."""
+    merged: list[_Found] = []
+    for item in found:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and prev.precision == item.precision == "day"
+            and prev.has_year
+            and item.has_year
+            and prev.start is not None
+            and prev.end is not None
+            and item.end is not None
+            and prev.end < item.end
+            and re.fullmatch(rf"\s*{_DASH}\s*", text[prev.char_end : item.char_start])
+        ):
+            merged[-1] = replace(prev, end=item.end, char_end=item.char_end)
+        else:
+            merged.append(item)
+    return merged
+
+
+# --- years for yearless dates ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    """A dated place in the document that lends its year to nearby yearless dates."""
+
+    key: tuple[int, int]  # page, offset
+    day: date | None  # None when only the year is known
+    year: int
+
+
+def _anchors(found: Sequence[_Found], roles: Sequence[str]) -> list[_Anchor]:
+    """Anchors in document order: days if any, else months and seasons, else whole years.
+
+    Laws and approved earlier minutes look back in time, so they lend no year.
+    """
+    dated = [
+        (f, f.start)
+        for f, role in zip(found, roles, strict=True)
+        if f.has_year and f.start is not None and role not in ("law", "previous_meeting")
+    ]
+    for tier in (("day",), ("month", "season", "week"), ("year",)):
+        anchors = [
+            _Anchor((f.page, f.char_start), start if tier == ("day",) else None, start.year)
+            for f, start in dated
+            if f.precision in tier
+        ]
+        if anchors:
+            return anchors
+    return []
+
+
+def _fallback_anchor(filename: str, reference_year: int | None) -> _Anchor | None:
+    """The file name's date, else the caller's reference year."""
+    named = dates_in_filename(filename) if filename else []
+    if named:
+        return _Anchor((0, 0), named[0], named[0].year)
+    if reference_year is not None:
+        return _Anchor((0, 0), None, reference_year)
+    return None
+
+
+def _resolve_year(
+    item: _Found, anchors: Sequence[_Anchor], fallback: _Anchor | None, role: str
+) -> tuple[date, date] | None:
+    """Dates for a yearless day or week from the nearest preceding anchor (else following)."""
+    keys = [a.key for a in anchors]
+    index = bisect_right(keys, (item.page, item.char_start)) - 1
+    if index >= 0:
+        anchor: _Anchor | None = anchors[index]
+    elif anchors:
+        anchor = anchors[0]
+    else:
+        anchor = fallback
+    if anchor is None:
+        return None
+    options = (
+        [anchor.year] if anchor.day is None else [anchor.year, anchor.year - 1, anchor.year + 1]
+    )
+    spans = [s for y in options if (s := _span_in_year(item, y)) is not None]
+    if not spans or anchor.day is None:
+        return spans[0] if spans else None
+    day = anchor.day
+    if role == "next_meeting":
+        later = [s for s in spans if s[0] >= day - timedelta(days=7)]
+        return min(later, key=lambda s: s[0]) if later else spans[0]
+    if role == "previous_meeting":
+        earlier = [s for s in spans if s[0] <= day + timedelta(days=7)]
+        return max(earlier, key=lambda s: s[0]) if earlier else spans[0]
+    if abs((spans[0][0] - day).days) <= YEAR_SWITCH_DAYS:
+        return spans[0]
+    return min(spans, key=lambda s: abs((s[0] - day).days))
+
+
+def _span_in_year(item: _Found, year: int) -> tuple[date, date] | None:
+    """The dates a yearless day range or week would have in a given year."""
+    if item.week is not None:
+        return _week_span(year, *item.week)
+    if item.year_free is None:
+        return None
+    first_month, first_day, last_month, last_day = item.year_free
+    first_year = year - 1 if first_month > last_month else year
+    first = _make_date(first_year, first_month, first_day)
+    last = _make_date(year, last_month, last_day)
+    if first is None or last is None or first > last:
+        return None
+    return first, last
+
+
+# --- roles and meeting dates -----------------------------------------------------------------
+
+
+def _context(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """The line before a span (with a bare label line above it), the line after, the line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = text[max(line_start, start - 120) : start]
+    after = text[end : min(line_end, end + 120)]
+    if line_start > 0 and _BLANK_PREFIX.match(before):
+        previous = text[max(0, line_start - 400) : line_start].rstrip()
+        above = previous[previous.rfind("\n") + 1 :][-120:]
+        before = f"{above} {before.strip()}".rstrip() + " "
+    return before, after, before + text[start:end] + after
+
+
+def _role(text: str, start: int, end: int) -> str:
+    """What a date is in its sentence: a law, a meeting, the next or last meeting, a deadline."""
+    before, after, line = _context(text, start, end)
+    clause = _SENTENCE_BREAK.split(before)[-1]
+    has_year = text[end - 4 : end].isdigit()
+    if _LAW_BEFORE.search(clause) or (has_year and _LAW_AFTER.match(after)):
+        return "law"
+    if _PREVIOUS_MEETING.search(clause) or (
+        _APPROVAL.search(line) and _MINUTES_WORD.search(clause)
+    ):
+        return "previous_meeting"
+    if _NEXT_MEETING.search(clause):
+        return "next_meeting"
+    if _DEADLINE.search(clause):
+        return "deadline"
+    if _MEETING_LABEL.search(before) or _MEETING_SENTENCE.search(clause):
+        return "meeting"
+    if _SIGNED.search(before):
+        return "signed"
+    return "mention"
+
+
+def _meeting_score(text: str, mention: DateMention, from_name: Sequence[date]) -> int:
+    """How strongly the context says this day is the meeting's own."""
+    before, after, _line = _context(text, mention.char_start, mention.char_end)
+    score = 10
+    if mention.role == "meeting":
+        score = 100 if _MEETING_LABEL.search(before) else 80
+    elif _DATE_LABEL.search(before):
+        score = 60
+    if mention.page == 1 and mention.char_start < 600:
+        score += 15
+    if mention.start in from_name:
+        score += 40
+    if _CLOCK_AFTER.match(after):
+        score += 10
+    return score - 5 * min(mention.page - 1, 4)
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    """The source line of a value, label included, squeezed to one short line."""
+    before, after, _line = _context(text, start, end)
+    snippet = " ".join(f"{before}{text[start:end]}{after}".split())
+    return snippet if len(snippet) <= 100 else snippet[:97] + "..."
+
+
+# --- small calendar helpers ------------------------------------------------------------------
+
+
+def _plausible(year: int) -> bool:
+    """Whether a year is one a council document would mean."""
+    return MIN_YEAR <= year <= MAX_YEAR
+
+
+def _make_date(year: int, month: int, day: int) -> date | None:
+    """A real calendar day in a plausible year, or None."""
+    if not _plausible(year):
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_number(word: str) -> int | None:
+    """The number of a Norwegian month name or abbreviation."""
+    number = PARSER_INFO.month(unicodedata.normalize("NFC", word))
+    return None if number is None else int(number)
+
+
+def _month_end(year: int, month: int) -> date:
+    """The last day of a month."""
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _week_span(year: int, first: int, last: int) -> tuple[date, date] | None:
+    """Monday of one ISO week to Sunday of another, in a given ISO year."""
+    if not _plausible(year):
+        return None
+    try:
+        return date.fromisocalendar(year, first, 1), date.fromisocalendar(year, last, 7)
+    except ValueError:
+        return None

@@ -1,0 +1,278 @@
+"""Norwegian dates: the vector table, spans and roles, meeting dates, and the real corpus."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive.models import DateMention, Evidence
+from indexer.dates import dates_in_filename, find_dates, find_meeting_date
+
+DATA = Path(__file__).parent / "data"
+VECTORS: list[dict[str, Any]] = tomllib.loads((DATA / "date_vectors.toml").read_text("utf-8"))[
+    "vector"
+]
+CORPUS = Path(os.environ.get("ARKIV_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+NORWEGIAN = CORPUS / "corpus" / "norwegian"
+
+
+def _ids() -> list[str]:
+    return [f"{i:03d}-{' '.join(v['text'].split())[:40]}" for i, v in enumerate(VECTORS)]
+
+
+def test_there_are_at_least_200_vectors_with_traps_among_them() -> None:
+    assert len(VECTORS) >= 200
+    assert sum(1 for v in VECTORS if not v["expect"]) >= 50
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=_ids())
+def test_vector(vector: dict[str, Any]) -> None:
+    mentions = find_dates(
+        [vector["text"]],
+        filename=vector.get("filename", ""),
+        reference_year=vector.get("reference_year"),
+    )
+    got = [[m.start.isoformat(), m.end.isoformat(), m.precision] for m in mentions]
+    assert got == vector["expect"]
+    if "roles" in vector:
+        assert [m.role for m in mentions] == vector["roles"]
+
+
+def test_mention_carries_page_span_and_source_text() -> None:
+    pages = ["Innkalling\n", "Styret\nMøtedato: tirsdag 15. mars 2016 kl. 10.00"]
+    assert find_dates(pages) == [
+        DateMention(
+            start=date(2016, 3, 15),
+            end=date(2016, 3, 15),
+            precision="day",
+            role="meeting",
+            page=2,
+            char_start=25,
+            char_end=38,
+            text="15. mars 2016",
+        )
+    ]
+    assert pages[1][25:38] == "15. mars 2016"
+
+
+def test_range_span_covers_both_days() -> None:
+    (mention,) = find_dates(["Møte 28.-29. april 2016"])
+    assert (mention.text, mention.start, mention.end) == (
+        "28.-29. april 2016",
+        date(2016, 4, 28),
+        date(2016, 4, 29),
+    )
+
+
+def test_decomposed_letters_are_read() -> None:
+    text = "va\u030aren 2019 og ma\u030andag 3. mars 2014"
+    assert [(m.start, m.precision) for m in find_dates([text])] == [
+        (date(2019, 3, 1), "season"),
+        (date(2014, 3, 3), "day"),
+    ]
+
+
+def test_year_of_a_yearless_date_comes_from_an_earlier_page() -> None:
+    pages = ["Møtedato: 07.12.2018", "Neste møte: 18. januar"]
+    assert [m.start for m in find_dates(pages)] == [date(2018, 12, 7), date(2019, 1, 18)]
+
+
+def test_reference_year_is_only_a_fallback() -> None:
+    mentions = find_dates(["Møte 01.02.2017. Frist 1. mars."], reference_year=2010)
+    assert [m.start for m in mentions] == [date(2017, 2, 1), date(2017, 3, 1)]
+
+
+def test_pages_without_digits_cost_nothing() -> None:
+    assert find_dates(["ingen datoer her", ""]) == []
+
+
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        ("Referat 15.03.16.pdf", [date(2016, 3, 15)]),
+        ("innkalling_2017-02-24.txt", [date(2017, 2, 24)]),
+        ("Protokoll Sør-Troms regionråd 11.5.2017.pdf", [date(2017, 5, 11)]),
+        ("Innkalling Hålogalandsrådet 14. februar 2020.pdf", [date(2020, 2, 14)]),
+        ("referat-20190321.pdf", [date(2019, 3, 21)]),
+        ("Skiptvet_114_2019-09-10%2B%282%29.pdf", [date(2019, 9, 10)]),
+        ("Referat 15.03.16", [date(2016, 3, 15)]),
+        ("Sak 12-16 saksliste.pdf", []),
+        ("Innkalling Nord-Troms regionråd mars 2019.txt", []),
+    ],
+)
+def test_dates_in_filename(filename: str, expected: list[date]) -> None:
+    assert dates_in_filename(filename) == expected
+
+
+# --- meeting dates -----------------------------------------------------------------------------
+
+
+def _meeting(text: str, doctype: str, filename: str = "") -> tuple[date | None, Evidence | None]:
+    pages = text.split("\f")
+    mentions = find_dates(pages, filename=filename)
+    return find_meeting_date(pages, mentions, doctype=doctype, filename=filename)
+
+
+NOTICE = """OFOTEN REGIONRÅD
+Vår ref.: 2016/1234-2          Saksbehandler: Mona Lill Karlsen          Dato: 04.03.2016
+
+Innkalling til møte i styringsgruppen for Byregionprogrammet i Ofoten
+
+Tid: tirsdag 15. mars 2016 kl. 10.00–14.30
+Sted: Narvik rådhus
+
+Forfall meldes innen 10.03.16 til saksbehandler.
+
+Sak 1/16   Godkjenning av innkalling og saksliste
+Sak 2/16   Godkjenning av referat fra møte 10.12.15
+"""
+
+MINUTES = """REFERAT – STYRINGSGRUPPEN
+
+Møtedato: onsdag 21.09.2016
+Sted: Lyngen rådhus
+
+Sak 19/16 Godkjenning av referat fra møte 15.06.16
+Vedtak: Referatet godkjennes.
+
+Neste møte: 30. november 2016 kl. 10.00 i Tromsø.
+
+Referatet er sendt ut 26.09.2016.
+"""
+
+
+def test_notice_meeting_date_from_the_time_label() -> None:
+    assert _meeting(NOTICE, "notice") == (
+        date(2016, 3, 15),
+        Evidence("meeting_date", "2016-03-15", 1, "Tid: tirsdag 15. mars 2016 kl. 10.00–14.30"),
+    )
+
+
+def test_minutes_meeting_date_from_the_date_label() -> None:
+    assert _meeting(MINUTES, "minutes") == (
+        date(2016, 9, 21),
+        Evidence("meeting_date", "2016-09-21", 1, "Møtedato: onsdag 21.09.2016"),
+    )
+
+
+def test_not_the_previous_meeting_next_meeting_or_deadline() -> None:
+    text = """Sak 2/17 Godkjenning av referat fra møte 15.03.16
+Forfall meldes innen 20.02.17.
+Neste møte: 28.04.17
+Referat 24.02.17"""
+    day, evidence = _meeting(text, "minutes")
+    assert day == date(2017, 2, 24)
+    assert evidence is not None and evidence.snippet == "Referat 24.02.17"
+
+
+def test_label_on_the_line_above() -> None:
+    day, evidence = _meeting("Protokoll\n\nMøtedato:\n\n15.03.2016\n", "minutes")
+    assert day == date(2016, 3, 15)
+    assert evidence is not None and evidence.snippet == "Møtedato: 15.03.2016"
+
+
+def test_sent_date_of_the_notice_is_not_the_meeting() -> None:
+    text = "Narvik, 01.03.16\n\nDet innkalles til møte i regionrådet 15. mars 2016 kl. 10."
+    assert _meeting(text, "notice")[0] == date(2016, 3, 15)
+
+
+def test_notice_with_future_date_and_letter_date_label() -> None:
+    text = "Dato: 01.12.2031\n\nMøteinnkalling\nRegionrådet innkalles til møte 14.01.32 kl. 09.00."
+    assert _meeting(text, "notice")[0] == date(2032, 1, 14)
+
+
+def test_two_day_meeting_gives_its_first_day() -> None:
+    text = "Innkalling til fellesmøte\n\nTid: 28.–29. april 2016\nSted: Harstad"
+    assert _meeting(text, "notice")[0] == date(2016, 4, 28)
+
+
+def test_file_name_gives_the_date_when_the_text_does_not() -> None:
+    text = "Referat fra styringsgruppen\n\nTil stede: Arvid, Bente\n\nSak 1/16 Frist 1. april."
+    assert _meeting(text, "minutes", "Referat 15.03.16.pdf") == (
+        date(2016, 3, 15),
+        Evidence("meeting_date", "2016-03-15", 0, "Referat 15.03.16.pdf"),
+    )
+
+
+def test_file_name_agreeing_with_a_text_date_wins_over_an_earlier_one() -> None:
+    text = "Dato: 01.03.2017\n\nSaksliste\n\nStyremøte 24.02.17 og 25.02.17"
+    assert _meeting(text, "notice", "innkalling_2017-02-25.txt")[0] == date(2017, 2, 25)
+
+
+def test_meeting_sentence_inside_minutes() -> None:
+    text = "Hovedutvalgets behandling av sak 15/2025 i møte den 09.12.2025:\n\nVedtak: Godkjent."
+    assert _meeting(text, "minutes")[0] == date(2025, 12, 9)
+
+
+def test_election_held_label() -> None:
+    text = "Valgprotokoll for stemmestyret\n\nValget ble avholdt:\nMandag 9. september 2019"
+    assert _meeting(text, "minutes")[0] == date(2019, 9, 9)
+
+
+def test_no_meeting_date_for_applications_and_other_documents() -> None:
+    assert _meeting(NOTICE, "application") == (None, None)
+    assert _meeting(MINUTES, "other") == (None, None)
+
+
+def test_no_date_at_all() -> None:
+    assert _meeting("Referat\n\nTil stede: alle", "minutes", "referat.txt") == (None, None)
+
+
+# --- the real documents ----------------------------------------------------------------------
+
+_MONTHS = {
+    "januar": 1, "februar": 2, "mars": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7,
+    "august": 8, "september": 9, "oktober": 10, "november": 11, "desember": 12,
+}  # fmt: skip
+
+
+def _manifest_day(written: str) -> date:
+    """An independent reading of the few date shapes the manifest column uses."""
+    if m := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", written):
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    if m := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{2,4})", written):
+        year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+        return date(year, int(m[2]), int(m[1]))
+    m = re.fullmatch(r"(\d{1,2})\. (\w+) (\d{4})", written)
+    assert m is not None, written
+    return date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+
+
+def _manifest_rows() -> list[tuple[str, list[date]]]:
+    if not (NORWEGIAN / "MANIFEST.md").is_file():
+        return []
+    rows = []
+    for line in (NORWEGIAN / "MANIFEST.md").read_text("utf-8").splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 11 and cells[1].startswith("`") and cells[10] not in ("", "-"):
+            days = [_manifest_day(d.strip()) for d in cells[10].split(";")]
+            rows.append((cells[1].strip("`"), days))
+    return rows
+
+
+def _corpus_pages(name: str, maxpages: int = 0) -> list[str]:
+    path = next(NORWEGIAN.rglob(name))
+    if path.suffix.lower() == ".txt":
+        return [path.read_text("utf-8")]
+    from pdfminer.high_level import extract_text
+
+    return extract_text(str(path), maxpages=maxpages).split("\f")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not NORWEGIAN.is_dir(), reason="the shared Norwegian corpus is not here")
+@pytest.mark.parametrize(("name", "days"), _manifest_rows(), ids=lambda v: str(v)[:30])
+def test_manifest_dates_are_found_in_the_real_documents(name: str, days: list[date]) -> None:
+    # The long election protocols repeat their date on every page: try the first pages first.
+    for maxpages in (4, 0):
+        mentions = find_dates(_corpus_pages(name, maxpages), filename=name)
+        missing = set(days) - {m.start for m in mentions} - {m.end for m in mentions}
+        if not missing:
+            break
+    assert sorted(missing) == []
