@@ -67,7 +67,7 @@ class Source:
             "dates": split_list(h["dates"]),
             "regions": split_list(h["regions"]),
             "municipalities": split_list(h["municipalities"]),
-            "title": h["title"],
+            "title": h.get("title", ""),
         }
 
 
@@ -178,6 +178,7 @@ def date_forms(day: date) -> re.Pattern[str]:
     alternatives = [
         rf"(?<!\d)0?{d}\.\s?0?{m}{numeric_year}(?!\d\.\d)",  # 15.03.16, 15.3.2016, 15.03.
         rf"(?<!\d)0?{d}/0?{m}\s?-\s?(?:{y}|{yy:02d})",  # 15/3-16
+        rf"(?<!\d)0?{d}\.?\s*[-–]\s*\d{{1,2}}\.\s?0?{m}\.",  # 19.–20.10.2016
         rf"(?<!\d){y}-{m:02d}-{d:02d}",  # 2016-03-15
         rf"(?<!\d)0?{d}\.?{other_day}\s*{names}(?![a-zæøå])",  # 15. mars, 28.-29. april
     ]
