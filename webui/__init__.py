@@ -1,1 +1,107 @@
-"""Web UI and JSON API of Regionarkiv."""
+"""Web UI and JSON API of Regionarkiv: the app factory, its one error handler and its headers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import Babel
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
+
+from archive import ArchiveConfig, open_archive
+from archive.errors import ArchiveError
+
+from . import api, feed, views
+from .extension import app_archive, install_archive
+from .i18n import DEFAULT_LANGUAGE, install_formatting, select_locale
+
+__all__ = ["app_archive", "create_app"]
+
+HERE = Path(__file__).resolve().parent
+
+# No scripts at all, styles and images only from this site, no framing, forms only to here.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+JSON_PATHS = ("/api/", "/healthz")
+
+
+def create_app(config: ArchiveConfig, test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The Flask app over the archive in config.home, opened read-only once for the process.
+
+    Raises ArchiveError when there is no archive there yet.
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(
+        BABEL_DEFAULT_LOCALE=DEFAULT_LANGUAGE,
+        BABEL_DEFAULT_TIMEZONE="Europe/Oslo",
+        BABEL_TRANSLATION_DIRECTORIES=str(HERE / "translations"),
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["DEBUG"] = False  # never: the debugger would run code for anyone who asks
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    install_archive(app, open_archive(config, readonly=True))
+    Babel(app, locale_selector=select_locale)
+    install_formatting(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(feed.bp)
+    app.register_error_handler(ArchiveError, render_error)
+    app.register_error_handler(HTTPException, render_error)
+    app.after_request(add_headers)
+    return app
+
+
+def describe_error(exc: Exception) -> tuple[int, str, str]:
+    """(HTTP status, its name, a message for the user) for an error raised in a request."""
+    if isinstance(exc, ArchiveError):
+        status, message = exc.http_status, exc.message
+    elif isinstance(exc, HTTPException):
+        status, message = exc.code or 500, exc.description or ""
+    else:  # pragma: no cover - Flask wraps everything else in InternalServerError
+        status, message = 500, ""
+    if status >= 500:
+        message = InternalServerError.description  # details go to the log, not the user
+    return status, HTTP_STATUS_CODES.get(status, "Error"), message
+
+
+def render_error(exc: Exception) -> ResponseReturnValue:
+    """The one error handler: JSON for the API, an HTML page for everything else."""
+    status, name, message = describe_error(exc)
+    if status >= 500:
+        original = getattr(exc, "original_exception", None) or exc
+        current_app.logger.error("error %s on %s", status, request.path, exc_info=original)
+    if request.path.startswith(JSON_PATHS):
+        return jsonify(status=status, error=name, message=message), status
+    return render_template("error.html", status=status, name=name, message=message), status
+
+
+def add_headers(response: Response) -> Response:
+    """Security headers on every response; pages vary by the language they were served in."""
+    for header, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(header, value)
+    if response.mimetype in ("text/html", "application/atom+xml"):
+        response.vary.update(("Accept-Language", "Cookie"))
+    return response

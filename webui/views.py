@@ -1,0 +1,161 @@
+"""The HTML pages: search, one document, its original file, and the language switch."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from flask import Blueprint, Response, redirect, render_template, request, send_file
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+
+from archive.errors import NotFoundError, QueryError
+from archive.models import Document, SearchResults
+
+from .extension import current_archive
+from .highlight import body_analyzer, mark_terms, query_terms
+from .i18n import LANG_COOKIE, LANGUAGES
+from .navigation import active_filters, facet_groups, page_count, pagination, sort_links
+from .params import SearchParams
+
+bp = Blueprint("views", __name__)
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+# Media types a browser may show in the tab; anything else is only ever downloaded.
+INLINE_TYPES = {"application/pdf", "text/plain"}
+LANG_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+def check_page_exists(params: SearchParams, results: SearchResults) -> None:
+    if params.page > page_count(results):
+        raise NotFoundError(
+            f"page {params.page} does not exist; this search has {page_count(results)} page(s)"
+        )
+
+
+@bp.get("/")
+def search() -> str:
+    """The search page: one box, facets, hits and pages; all state in the query string."""
+    params = SearchParams.from_args(request.args)
+    results = current_archive().search(params.to_request())
+    check_page_exists(params, results)
+    return render_template(
+        "search.html",
+        params=params,
+        results=results,
+        first=(results.page - 1) * results.page_size + 1,
+        facets=facet_groups(params, results),
+        filters=active_filters(params),
+        sorts=sort_links(params),
+        pagination=pagination(params, results),
+        feed_args=params.link_args(sort="relevance"),
+    )
+
+
+@dataclass(frozen=True)
+class PageView:
+    number: int
+    text: Markup
+    is_ocr: bool
+
+
+def search_state() -> SearchParams | None:
+    """The search a document page was reached from, if its query string holds a valid one."""
+    try:
+        params = SearchParams.from_args(request.args)
+    except QueryError:
+        return None
+    return params if params.q or params.has_filters else None
+
+
+def file_names(doc: Document) -> list[str]:
+    """The document's name and the other names its file was found under (no folders)."""
+    names = [doc.filename]
+    for path in doc.paths:
+        name = PurePath(path).name
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+@bp.get("/doc/<doc_id>")
+def document(doc_id: str) -> str:
+    """One document: its metadata and where each value came from, its text, similar ones."""
+    archive = current_archive()
+    doc = archive.get(doc_id)
+    state = search_state()
+    terms = query_terms(archive, state.q) if state else frozenset()
+    analyzer = body_analyzer(archive) if terms else None
+    pages = [
+        PageView(n, mark_terms(text, terms, analyzer), n in doc.ocr_pages)
+        for n, text in enumerate(doc.pages, start=1)
+    ]
+    return render_template(
+        "document.html",
+        doc=doc,
+        meta=doc.metadata,
+        title=doc.metadata.title or doc.filename,
+        pages=pages,
+        names=file_names(doc),
+        is_pdf=doc.media_type == "application/pdf",
+        similar=archive.similar(doc.id),
+        state=state,
+        back_args=state.link_args(page=state.page) if state else None,
+    )
+
+
+def download_name(filename: str) -> str:
+    """A file name safe for a Content-Disposition header (no control characters or folders)."""
+    name = "".join(c for c in filename if unicodedata.category(c)[0] != "C")
+    name = PurePath(name.replace("\\", "/")).name.strip()
+    return name or "document"
+
+
+@bp.get("/doc/<doc_id>/file")
+def original(doc_id: str) -> Response:
+    """The original file: found through the catalog, read from the store by its sha256."""
+    archive = current_archive()
+    doc = archive.catalog.get(doc_id, with_pages=False)
+    if not SHA256.fullmatch(doc.sha256):
+        raise NotFoundError(f"the original of {doc_id} has no valid checksum in the catalog")
+    path = archive.store.path_for(doc.sha256)
+    if not path.is_file():
+        raise NotFoundError(f"the original of {doc_id} is missing from the store")
+    media_type = doc.media_type or "application/octet-stream"
+    return send_file(
+        path,
+        mimetype=media_type,
+        as_attachment=media_type not in INLINE_TYPES,
+        download_name=download_name(doc.filename),
+        conditional=True,
+        etag=doc.sha256,
+        max_age=3600,
+    )
+
+
+def local_target(target: str | None) -> str:
+    """A path on this site to return to; anything else (another host, a scheme) gives "/"."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    if any(unicodedata.category(c)[0] == "C" for c in target):
+        return "/"
+    return target
+
+
+@bp.get("/lang/<code>")
+def switch_language(code: str) -> ResponseReturnValue:
+    """Choose the language for this browser (a cookie) and go back to the page."""
+    if code not in LANGUAGES:
+        raise NotFoundError(f"no language {code!r}; choose one of {', '.join(LANGUAGES)}")
+    response = redirect(local_target(request.args.get("next")), code=303)
+    response.set_cookie(
+        LANG_COOKIE,
+        code,
+        max_age=LANG_COOKIE_SECONDS,
+        samesite="Lax",
+        httponly=True,
+        secure=request.is_secure,
+    )
+    return response
