@@ -1,0 +1,139 @@
+"""The JSON API: search, one document, health, and the OpenAPI document that describes them."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from flask import Blueprint, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+
+from archive.errors import QueryError
+from archive.models import Document, SearchResults
+
+from .extension import current_archive
+from .openapi import openapi_document
+from .params import MAX_PAGE_SIZE, PAGE_SIZE, SearchParams, parse_int
+from .views import check_page_exists
+
+bp = Blueprint("api", __name__)
+
+TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def parse_flag(name: str, *, default: bool) -> bool:
+    text = request.args.get(name, "").strip().lower()
+    if not text:
+        return default
+    if text not in TRUE | FALSE:
+        raise QueryError(f"{name}={text!r} must be true or false")
+    return text in TRUE
+
+
+def search_json(results: SearchResults) -> dict[str, Any]:
+    """The CLI's `arkiv search --json` shape, plus page, page size, facets and a suggestion."""
+    return {
+        "total": results.total,
+        "hits": [
+            {
+                "id": h.id,
+                "title": h.title,
+                "filename": h.filename,
+                "doctype": h.doctype,
+                "meeting_date": h.meeting_date.isoformat() if h.meeting_date else None,
+                "regions": list(h.regions),
+                "score": h.score,
+                "snippet": h.snippet,
+            }
+            for h in results.hits
+        ],
+        "page": results.page,
+        "page_size": results.page_size,
+        "facets": results.facets,
+        "suggestion": results.suggestion,
+    }
+
+
+def document_json(doc: Document, *, with_text: bool) -> dict[str, Any]:
+    """The CLI's `arkiv show --json` shape, with file names instead of server paths."""
+    meta = doc.metadata
+    out: dict[str, Any] = {
+        "id": doc.id,
+        "title": meta.title,
+        "filename": doc.filename,
+        "filenames": sorted({doc.filename, *(PurePath(p).name for p in doc.paths)}),
+        "sha256": doc.sha256,
+        "size": doc.size,
+        "media_type": doc.media_type,
+        "pages": doc.page_count,
+        "status": doc.status,
+        "doctype": meta.doctype,
+        "doctype_confidence": round(meta.doctype_confidence, 3),
+        "meeting_date": meta.meeting_date.isoformat() if meta.meeting_date else None,
+        "dates": [d.isoformat() for d in meta.dates],
+        "periods": [
+            {
+                "start": m.start.isoformat(),
+                "end": m.end.isoformat(),
+                "precision": m.precision,
+                "text": m.text,
+                "page": m.page,
+            }
+            for m in meta.mentions
+            if m.precision != "day"
+        ],
+        "regions": list(meta.regions),
+        "municipalities": list(meta.municipalities),
+        "evidence": [
+            {"field": e.field, "value": e.value, "page": e.page, "snippet": e.snippet}
+            for e in meta.evidence
+        ],
+        "ocr_pages": list(doc.ocr_pages),
+        "ingested_at": doc.ingested_at.isoformat(),
+        "links": {
+            "html": url_for("views.document", doc_id=doc.id),
+            "file": url_for("views.original", doc_id=doc.id),
+        },
+    }
+    if with_text:
+        out["text"] = list(doc.pages)
+    return out
+
+
+@bp.get("/api/search")
+def search() -> ResponseReturnValue:
+    """Search with the search page's parameters; hits in the CLI's JSON shape, with facets."""
+    params = SearchParams.from_args(request.args)
+    page_size = parse_int(
+        request.args.get("page_size"), "page_size", default=PAGE_SIZE, high=MAX_PAGE_SIZE
+    )
+    with_facets = parse_flag("facets", default=True)
+    results = current_archive().search(
+        params.to_request(page_size=page_size, with_facets=with_facets)
+    )
+    check_page_exists(params, results)
+    return jsonify(search_json(results))
+
+
+@bp.get("/api/documents/<doc_id>")
+def document(doc_id: str) -> ResponseReturnValue:
+    """Every field of one document; `text=true` adds its text, page by page."""
+    doc = current_archive().get(doc_id)
+    return jsonify(document_json(doc, with_text=parse_flag("text", default=False)))
+
+
+@bp.get("/healthz")
+def health() -> ResponseReturnValue:
+    """Whether catalog and index answer, with their document counts."""
+    archive = current_archive()
+    return jsonify(
+        status="ok",
+        documents=archive.catalog.count(),
+        indexed=archive.index.doc_count(),
+    )
+
+
+@bp.get("/api/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """The OpenAPI 3 description of this API."""
+    return jsonify(openapi_document(server_url=request.host_url.rstrip("/")))

@@ -1,0 +1,289 @@
+"""The OpenAPI 3 document of the JSON API, declared as data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archive.models import DOCTYPES, SORT_ORDERS
+
+from .params import MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS, PAGE_SIZE
+
+JSON = "application/json"
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def query_param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+SEARCH_PARAMETERS = [
+    query_param(
+        "q",
+        "Words to find; plain words must all occur. Whoosh syntax works too: "
+        '"a phrase", OR, NOT, vind* and field:value (title, body, regions, municipalities, '
+        "doctype, year, filename). Empty: every document, newest meeting first.",
+        {"type": "string", "maxLength": MAX_QUERY_CHARS},
+    ),
+    {
+        **query_param(
+            "region",
+            "Only documents about this region; repeat for any of several. Case is ignored.",
+            {"type": "array", "items": {"type": "string"}},
+        ),
+        "style": "form",
+        "explode": True,
+    },
+    query_param("doctype", "Only this document type.", {"type": "string", "enum": list(DOCTYPES)}),
+    query_param(
+        "year",
+        "Only documents from this year (of the meeting date).",
+        {"type": "string", "pattern": "^[0-9]{4}$"},
+    ),
+    query_param(
+        "from",
+        "Meeting date on or after this day: 2016-03-15 or 15.03.2016.",
+        {"type": "string", "example": "2016-03-15"},
+    ),
+    query_param(
+        "to",
+        "Meeting date on or before this day: 2016-03-15 or 15.03.2016.",
+        {"type": "string", "example": "15.03.2016"},
+    ),
+    query_param(
+        "sort",
+        "Order of the hits; relevance without words means newest.",
+        {"type": "string", "enum": list(SORT_ORDERS), "default": "relevance"},
+    ),
+    query_param(
+        "page",
+        "Page of hits, from 1.",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+    ),
+]
+
+API_ONLY_SEARCH_PARAMETERS = [
+    query_param(
+        "page_size",
+        "Hits per page.",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": PAGE_SIZE},
+    ),
+    query_param(
+        "facets",
+        "Whether to count hits by region, type and year (false is faster).",
+        {"type": "boolean", "default": True},
+    ),
+]
+
+NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+STRINGS = {"type": "array", "items": {"type": "string"}}
+COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+
+SCHEMAS: dict[str, Any] = {
+    "Hit": {
+        "type": "object",
+        "required": [
+            "id",
+            "title",
+            "filename",
+            "doctype",
+            "meeting_date",
+            "regions",
+            "score",
+            "snippet",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "filename": {"type": "string"},
+            "doctype": {"type": "string", "enum": list(DOCTYPES)},
+            "meeting_date": NULLABLE_DATE,
+            "regions": STRINGS,
+            "score": {"type": "number", "description": "0 when sorted by date"},
+            "snippet": {
+                "type": "string",
+                "description": "HTML: the text escaped, the query's words in <mark>",
+            },
+        },
+    },
+    "SearchResults": {
+        "type": "object",
+        "required": ["total", "hits", "page", "page_size", "facets", "suggestion"],
+        "properties": {
+            "total": {"type": "integer"},
+            "hits": {"type": "array", "items": ref("Hit")},
+            "page": {"type": "integer"},
+            "page_size": {"type": "integer"},
+            "facets": {
+                "type": "object",
+                "description": "Hits per value, for the current query; empty if facets=false",
+                "properties": {"regions": COUNTS, "doctype": COUNTS, "year": COUNTS},
+            },
+            "suggestion": {
+                "type": ["string", "null"],
+                "description": "A corrected query when there are few or no hits",
+            },
+        },
+    },
+    "Evidence": {
+        "type": "object",
+        "properties": {
+            "field": {"type": "string"},
+            "value": {"type": "string"},
+            "page": {"type": "integer"},
+            "snippet": {"type": "string"},
+        },
+    },
+    "Period": {
+        "type": "object",
+        "properties": {
+            "start": {"type": "string", "format": "date"},
+            "end": {"type": "string", "format": "date"},
+            "precision": {"type": "string", "enum": ["week", "month", "season", "year"]},
+            "text": {"type": "string"},
+            "page": {"type": "integer"},
+        },
+    },
+    "Document": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "filename": {"type": "string"},
+            "filenames": STRINGS,
+            "sha256": {"type": "string"},
+            "size": {"type": "integer"},
+            "media_type": {"type": "string"},
+            "pages": {"type": "integer"},
+            "status": {"type": "string", "enum": ["ok", "needs_ocr"]},
+            "doctype": {"type": "string", "enum": list(DOCTYPES)},
+            "doctype_confidence": {"type": "number"},
+            "meeting_date": NULLABLE_DATE,
+            "dates": {"type": "array", "items": {"type": "string", "format": "date"}},
+            "periods": {"type": "array", "items": ref("Period")},
+            "regions": STRINGS,
+            "municipalities": STRINGS,
+            "evidence": {"type": "array", "items": ref("Evidence")},
+            "ocr_pages": {"type": "array", "items": {"type": "integer"}},
+            "ingested_at": {"type": "string", "format": "date-time"},
+            "links": {
+                "type": "object",
+                "properties": {"html": {"type": "string"}, "file": {"type": "string"}},
+            },
+            "text": {"type": "array", "items": {"type": "string"}, "description": "if text=true"},
+        },
+    },
+    "Health": {
+        "type": "object",
+        "properties": {
+            "status": {"type": "string", "enum": ["ok"]},
+            "documents": {"type": "integer"},
+            "indexed": {"type": "integer"},
+        },
+    },
+    "Error": {
+        "type": "object",
+        "required": ["status", "error", "message"],
+        "properties": {
+            "status": {"type": "integer"},
+            "error": {"type": "string"},
+            "message": {"type": "string"},
+        },
+    },
+}
+
+
+def json_response(description: str, schema: str) -> dict[str, Any]:
+    return {"description": description, "content": {JSON: {"schema": ref(schema)}}}
+
+
+ERROR_400 = json_response("A parameter or the query cannot be understood", "Error")
+ERROR_404 = json_response("No such document or page", "Error")
+
+
+def openapi_document(*, server_url: str) -> dict[str, Any]:
+    """The OpenAPI 3.1 document, with this server as the base."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Regionarkiv API",
+            "version": "1",
+            "description": "Read-only search in the documents of Norwegian regional councils.",
+        },
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/api/search": {
+                "get": {
+                    "operationId": "search",
+                    "summary": "Search documents; the search page's parameters",
+                    "parameters": SEARCH_PARAMETERS + API_ONLY_SEARCH_PARAMETERS,
+                    "responses": {
+                        "200": json_response("A page of hits", "SearchResults"),
+                        "400": ERROR_400,
+                        "404": ERROR_404,
+                    },
+                }
+            },
+            "/api/documents/{id}": {
+                "get": {
+                    "operationId": "getDocument",
+                    "summary": "Every field of one document",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        query_param(
+                            "text",
+                            "Include the text, page by page.",
+                            {"type": "boolean", "default": False},
+                        ),
+                    ],
+                    "responses": {
+                        "200": json_response("The document", "Document"),
+                        "400": ERROR_400,
+                        "404": ERROR_404,
+                    },
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "operationId": "health",
+                    "summary": "Whether the catalog and the index answer",
+                    "responses": {"200": json_response("Healthy", "Health")},
+                }
+            },
+            "/feed.atom": {
+                "get": {
+                    "operationId": "feed",
+                    "summary": "An Atom feed of a search, newest meeting first",
+                    "parameters": SEARCH_PARAMETERS[:-2],
+                    "responses": {
+                        "200": {
+                            "description": "An Atom 1.0 feed",
+                            "content": {"application/atom+xml": {"schema": {"type": "string"}}},
+                        },
+                        "400": {"description": "A parameter or the query cannot be understood"},
+                    },
+                }
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document",
+                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {JSON: {}}}},
+                }
+            },
+        },
+        "components": {"schemas": SCHEMAS},
+    }
