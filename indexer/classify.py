@@ -1,0 +1,449 @@
+"""The document type (notice, minutes, application, other) and the title of a document."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import get_args
+from urllib.parse import unquote
+
+from archive.models import DocType, Evidence
+
+from .regions import load_gazetteer
+
+
+@dataclass(frozen=True)
+class Classification:
+    """A document's type, how sure we are (0..1) and the cue that decided it."""
+
+    doctype: DocType
+    confidence: float
+    evidence: Evidence | None
+
+
+# Cues, one alternation so a phrase is read once: the first alternative that matches at a
+# place wins, which lets the neutral phrases swallow the words they contain. A group named
+# after a type holds telling phrases; one ending in "_word" holds the bare nouns, which tell
+# much in a title and little in running text ("kriterier for søknad").
+_CUES = re.compile(
+    r"""
+    (?<!\w)
+    (?:
+        (?P<neutral>
+            godkjenn\w*\s+av\s+(?:innkalling|saksliste|sakliste|referat|protokoll|møtebok)\w*
+                                                # agenda item in notices and minutes alike
+          | (?:innkalling|saksliste|referat|protokoll)(?:\s+og\s+\w+)?\s+(?:ble\s+)?godkjent
+                                                # "Innkalling og saksliste godkjent"
+          | (?:vedlegg\s+til|svar\s+på|innsyn\s+i|kopi\s+av)\s+\w+
+                                                # a letter or attachment about a document
+          | referatsak\w* | søkerkommune\w*      # agenda heading; a fact-page field
+        )
+      | (?P<notice>
+            (?:innkalles|kalles\s+inn)\b         # Styret innkalles til møte
+          | (?:eventuelt\s+)?forfall\s+(?:meldes|må\s+meldes|bes\s+meldt)   # Forfall meldes
+          | meld(?:e|er)\s+(?:fra\s+om\s+)?forfall   # melde forfall
+          | forslag\s+til\s+(?:vedtak|innstilling)   # a proposal, before the meeting
+          | innstilling\s*: | vel\s+møtt            # recommendation; "Vel møtt!"
+          | notice\s+of\s+meeting
+        )
+      | (?P<notice_word>
+            \w*innkalling\w*                     # Innkalling til møte, Møteinnkalling
+          | sak(?:s)?liste\w* | agenda            # Saksliste, nynorsk Sakliste
+        )
+      | (?P<minutes>
+            referent\w* | protokollfører\w* | møteleder\w*   # who kept the minutes
+          | til\s+stede[sn]? | tilstede | møtt\s*: | frammøtt\w* | ikke\s+møtt   # who came
+          | forfall\s*:                          # who did not
+          | vedtak\s*: | enstemmig(?:\s+vedtatt)?   # decisions taken
+          | ble\s+(?:\w+\s+){0,2}vedtatt | stemte\s+(?:\d+|for|mot)\b   # votes
+          | neste\s+møte                         # Neste møte
+        )
+      | (?P<minutes_word>
+            \w*referat\b | møtebok\w* | minutes   # Referat, Møtebok
+          | \w*protokoll(?!er(?:e|es|t|ing)\b)\w*   # Saksprotokoll, not the verb protokollere
+        )
+      | (?P<application>
+            søker\s+(?:om|med\s+dette|herved|på\s+vegne)   # søker om tilskudd
+          | søknads(?:sum|beløp)\w* | omsøkt\w*  # the amount applied for
+          | prosjektbeskrivelse\w* | finansieringsplan\w* | kostnadsplan\w*
+        )
+      | (?P<application_word>
+            \w*søknad\w* | application          # Søknad, Prosjektsøknad
+        )
+      | (?P<other>
+            publisert\b | sist\s+oppdatert      # a web page
+          | mål\s+for | resultater\b | dokumenter\b   # the headings of a fact page
+        )
+      | (?P<other_word>
+            fakta\b | faktaark\w*                # Fakta Ofoten
+          | årsmelding\w* | årsrapport\w* | sluttrapport\w* | rapport\w* | report
+          | nyhet\w* | pressemelding\w* | presentasjon\w* | notat\b | kronikk\w*
+          | høringsuttalelse\w* | uttalelse\w*
+        )
+    )
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+_TYPES: tuple[DocType, ...] = get_args(DocType)
+# How much one cue counts where it stands. The title says most when it opens with the cue
+# ("Referat fra møte"), less when the cue comes later ("Tromsøregionen – søknad fase 2");
+# the file name and the opening lines say less, the rest of the text least. In the opening
+# lines and the text a telling phrase counts more than a bare noun.
+_TITLE_OPENING = 10.0
+_TITLE_LATER = 6.0
+_FILENAME = 4.0
+_HEAD = {False: 3.0, True: 1.0}
+_BODY = {False: 1.0, True: 0.5}
+_BODY_CAP = 4.0  # per type, so that a long text cannot outvote its own title
+_HEAD_LINES = 15
+# Without a cue in the title or the file name, a type needs this much evidence, this much
+# of it from telling phrases, and this lead over the next type, to be more than "other".
+_UNTITLED_MINIMUM = 5.0
+_UNTITLED_PHRASES = 3.0
+_UNTITLED_LEAD = 1.5
+
+
+@dataclass
+class _Tally:
+    """Scores per document type and the strongest cue seen for each."""
+
+    scores: dict[DocType, float] = field(default_factory=lambda: dict.fromkeys(_TYPES, 0.0))
+    phrases: dict[DocType, float] = field(default_factory=lambda: dict.fromkeys(_TYPES, 0.0))
+    body: dict[DocType, float] = field(default_factory=lambda: dict.fromkeys(_TYPES, 0.0))
+    cues: dict[DocType, tuple[float, Evidence]] = field(default_factory=dict)
+    titled: set[DocType] = field(default_factory=set)
+
+    def add(self, cue: _Cue, weight: float, page: int, line: str) -> None:
+        self.scores[cue.kind] += weight
+        if not cue.is_word:
+            self.phrases[cue.kind] += weight
+        if cue.kind not in self.cues or weight > self.cues[cue.kind][0]:
+            self.cues[cue.kind] = (weight, Evidence("doctype", cue.kind, page, _short(line)))
+
+
+@dataclass(frozen=True)
+class _Cue:
+    """One cue in a line: the type it speaks for, whether it is a bare noun, where it is."""
+
+    kind: DocType
+    is_word: bool
+    start: int
+
+
+def classify_document(pages: Sequence[str], filename: str) -> Classification:
+    """Decide notice, minutes, application or other from title, opening, cues and file name."""
+    lines = _lines(pages[0]) if pages else []
+    title_index = _title_index(lines)
+    tally = _Tally()
+    for index, line in enumerate(lines[: _HEAD_LINES + 1]):
+        for cue in _cues(line):
+            if index == title_index:
+                opening = not line[: cue.start].strip(" \t:–-•")
+                tally.add(cue, _TITLE_OPENING if opening else _TITLE_LATER, 1, line)
+                tally.titled.add(cue.kind)
+            else:
+                tally.add(cue, _HEAD[cue.is_word], 1, line)
+    for number, page in enumerate(pages, start=1):
+        page_lines = lines[_HEAD_LINES + 1 :] if number == 1 else _lines(page)
+        for line in page_lines:
+            for cue in _cues(line):
+                weight = min(_BODY[cue.is_word], _BODY_CAP - tally.body[cue.kind])
+                if weight > 0:
+                    tally.body[cue.kind] += weight
+                    tally.add(cue, weight, number, line)
+    stem = _readable_filename(filename)
+    for kind in {cue.kind for cue in _cues(stem)}:
+        tally.add(_Cue(kind, True, 0), _FILENAME, 1, stem)
+        tally.titled.add(kind)
+    return _decide(tally)
+
+
+def _decide(tally: _Tally) -> Classification:
+    scores = tally.scores
+    ranked = sorted(_TYPES, key=lambda kind: (-scores[kind], kind != "other"))
+    best, second = ranked[0], ranked[1]
+    if scores[best] == 0:
+        return Classification("other", 0.5, None)
+    if (
+        best not in tally.titled
+        and best != "other"
+        and (
+            scores[best] < _UNTITLED_MINIMUM
+            or tally.phrases[best] < _UNTITLED_PHRASES
+            or scores[best] < _UNTITLED_LEAD * scores[second]
+        )
+    ):
+        # Scattered mentions of "søknad" or "referat" make a web page or a report, not a
+        # notice, minutes or an application.
+        return Classification("other", 0.5, tally.cues.get("other", (0.0, None))[1])
+    margin = (scores[best] - scores[second]) / (scores[best] + 2.0)
+    return Classification(best, round(0.5 + 0.5 * margin, 2), tally.cues[best][1])
+
+
+def _cues(line: str) -> list[_Cue]:
+    """The cues in a line, in order."""
+    found: list[_Cue] = []
+    for match in _CUES.finditer(line):
+        group = match.lastgroup or "neutral"
+        kind, _, word = group.partition("_")
+        if kind != "neutral":
+            found.append(_Cue(_DOCTYPE[kind], bool(word), match.start()))
+    return found
+
+
+_DOCTYPE: dict[str, DocType] = {kind: kind for kind in _TYPES}
+
+
+def _short(line: str, limit: int = 120) -> str:
+    text = " ".join(line.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+# --------------------------------------------------------------------------- titles
+
+# Lines at the top of a page that are no title: page furniture, letterhead fields, addresses.
+_FURNITURE = re.compile(
+    r"""
+    ^(?:
+        (?:side|page|s\.)\s*\d+(?:\s*(?:av|of|/)\s*\d+)?(?:\s.*)?   # Side 1 av 3
+      | \w+\s+dato\s*:.*                                        # Vedtatt dato: 18.06.2025
+      | \d+\s*(?:/|av|of)\s*\d+ | \d+                           # 1/3, a bare page number
+      | [\W\d_]*                                                # punctuation, numbers only
+      | \w+\s+nr\.?\s*[\d/.-]+\.?                                # Plan nr. 1264, Møte nr. 6/2018
+      | (?:vår|deres|your|our)\b.*                              # Vår ref.: 2016/1234-2
+      | \w*dato\b.*                                            # Dokumentdato
+      | (?:saksbehandler|dato|date|arkivsak|arkivkode|arkiv|saksnr|saks\s*nr|løpenr
+          |journalpost|org\.?\s*nr|telefon|tlf|e-?post|epost|mobil|postboks|postadresse
+          |besøksadresse|adresse|sekretariat|utvalg|møtedato|møtested|møtetid|tid|sted
+          |til|kopi|att|v/|fra|emne|sendt|sist\s+oppdatert|publisert|utarbeidet\s+av
+          |unntatt|offentlighet|gradering|klassering|mottaker|utskriftsdato)
+        \b.*                                                    # a letter's header fields
+    )$
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# Parts of a line that mark it as an address, contact or web furniture.
+_CONTACT = re.compile(
+    r"""
+    \b\d{4}\s+[A-ZÆØÅ][\wæøå]+                 # postal code and place: 8514 Narvik
+  | @ | www\. | https?:// | \.no\b             # e-mail or web address
+  | \b\d{2}\s\d{2}\s\d{2}\s\d{2}\b | \b\d{3}\s\d{2}\s\d{3}\b   # phone numbers
+  | \s[|»›]\s | \s>\s                          # breadcrumbs: Nyheter | Hålogalandsrådet
+    """,
+    re.VERBOSE,
+)
+_MONTHS = (
+    "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|des"
+)
+# A line that is only a date, or a place and a date: "Harstad, 12.04.16", "7. mars 2019".
+_DATE_LINE = re.compile(
+    rf"""
+    ^(?:[A-ZÆØÅ][\wæøå-]+,?\s+)?                # the place a letter was written
+    (?:(?:man|tirs|ons|tors|fre|lør|søn)dag\s+)?   # a weekday
+    (?:
+        \d{{1,2}}[./-]\d{{1,2}}(?:[./-]\d{{2,4}})?  # 12.04.16, 7/3-19
+      | \d{{4}}-\d{{2}}-\d{{2}}                     # ISO 2020-01-30
+      | \d{{1,2}}\.?\s*(?:{_MONTHS})\.?(?:\s+\d{{4}})?   # 12. januar 2017
+      | (?:{_MONTHS})\s+\d{{4}}                     # mars 2019
+    )
+    (?:\s+kl\.?\s*[\d.:]+)?\.?$                 # and a time of day
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# Words whose presence at the start of a line marks a document's own heading.
+_TITLE_WORDS = re.compile(
+    r"""
+    ^(?:
+        om\s                                   # Om byregionprogrammet
+      | (?:\S+\s+){0,3}?                       # or one of these among the first few words:
+        (?:
+            \w*innkalling | saksliste | sakliste | \w*referat | \w*protokoll | møtebok
+          | \w*søknad | prosjektbeskrivelse | prosjektplan | fakta | årsmelding | \w*rapport
+          | notat | saksframlegg | saksfremlegg | høring | uttalelse | presentasjon
+          | utredning | evaluering | handlingsplan | invitasjon | nyhet | pressemelding
+          | utdrag | agenda | minutes | application | report
+        )\w*\b
+    )
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# An e-mail's or a form's subject line, which is the title when there is one.
+_SUBJECT = re.compile(r"^(?:emne|tittel|title|subject|gjelder)\s*:\s*(?P<value>\S.*)$", re.I)
+# Lines that name the sender rather than the document: "OFOTEN REGIONRÅD", "Narvik kommune".
+_LETTERHEAD = re.compile(
+    r"""
+    (?:kommune|regionråd|rådet|fylkeskommune|departement\w*|direktorat\w*|avdeling\w*
+      |seksjon|sekretariat|\bDA|\bAS|\bIKS|\bSA)\s*$       # ends with an organisation word
+  | ^(?:på\s+vegne\s+av|v/)                              # on behalf of
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# A title line that runs on to the next line: it ends with a dash or a little word.
+_RUNS_ON = re.compile(
+    r"(?:[-–—,:]|\b(?:for|i|og|til|om|av|med|på|fra|ved|en|et|the|of|and|in))\s*$",
+    re.IGNORECASE,
+)
+_TITLE_MAX = 150
+_TITLE_SCAN = 40
+
+
+def find_title(pages: Sequence[str], filename: str) -> str:
+    """The document's title: the first heading on page 1, else the readable file name."""
+    lines = _lines(pages[0]) if pages else []
+    index = _title_index(lines)
+    if index is None:
+        return _readable_filename(filename)
+    subject = _SUBJECT.match(lines[index])
+    title = subject["value"] if subject else lines[index]
+    follower = lines[index + 1] if index + 1 < len(lines) else ""
+    if _RUNS_ON.search(title) and follower and len(follower) < 80 and not _is_furniture(follower):
+        title = f"{title} {follower}"
+    title = " ".join(title.split())
+    if _is_shouting(title):
+        title = _sentence_case(title, pages)
+    return title
+
+
+def _lines(page: str) -> list[str]:
+    page = unicodedata.normalize("NFC", page)
+    return [line.strip() for line in page.splitlines() if line.strip()]
+
+
+def _title_index(lines: list[str]) -> int | None:
+    """Which of the opening lines is the title: a heading before the body text begins."""
+    for i, line in enumerate(lines[:_HEAD_LINES]):
+        if _SUBJECT.match(line):
+            return i
+    window: list[int] = []
+    for i, line in enumerate(lines[:_TITLE_SCAN]):
+        if _is_paragraph(line):
+            if any(not _is_letterhead(lines[j]) for j in window):
+                break  # the body has begun; a heading further down is a section's
+            continue
+        if not _is_furniture(line) and not line[:1].islower():
+            window.append(i)
+    for i in window:
+        if _TITLE_WORDS.match(lines[i]):
+            return i
+    plain = [i for i in window if not _is_letterhead(lines[i])]
+    for i in plain:
+        if not _is_address(lines, i):
+            return i
+    return plain[0] if plain else window[0] if window else None
+
+
+def _is_address(lines: list[str], i: int) -> bool:
+    """Whether a line belongs to an address block or names a letter's recipient."""
+    below = lines[i + 1 : i + 4]
+    if len(lines[i].split()) <= 6 and any(_POSTAL.search(line) for line in below):
+        return True
+    is_name = bool(_PERSON.match(lines[i]))
+    return is_name and i + 1 < len(lines) and _is_furniture(lines[i + 1])
+
+
+_POSTAL = re.compile(r"^\d{4}\s+[A-ZÆØÅ]")  # a line that starts with a postal code: 0165 OSLO
+_PERSON = re.compile(r"^[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+){1,3}$")  # Patricia Aas
+
+
+def _is_paragraph(line: str) -> bool:
+    words = len(line.split())
+    return len(line) >= 95 or words >= 14 or (words >= 9 and line.endswith("."))
+
+
+def _is_letterhead(line: str) -> bool:
+    return bool(_LETTERHEAD.search(line)) or _is_shouting(line, short=True)
+
+
+def _is_furniture(line: str) -> bool:
+    return bool(_FURNITURE.match(line) or _CONTACT.search(line) or _DATE_LINE.match(line))
+
+
+def _is_shouting(line: str, *, short: bool = False) -> bool:
+    """Whether a line is written in capitals (a short one is then likely a letterhead)."""
+    letters = [c for c in line if c.isalpha()]
+    shouting = len(letters) >= 3 and all(c.isupper() for c in letters)
+    return shouting and (not short or len(line.split()) <= 4)
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def _sentence_case(title: str, pages: Sequence[str]) -> str:
+    """A title in capitals, in sentence case with the names as the document writes them."""
+    forms: Counter[str] = Counter()
+    for page in pages:
+        forms.update(word for word in _WORD.findall(page) if not word.isupper())
+    spelling: dict[str, str] = {}
+    for word, _ in forms.most_common():
+        spelling.setdefault(word.lower(), word)
+    spelling.update(_proper_names())
+    is_first = True
+
+    def recase(match: re.Match[str]) -> str:
+        nonlocal is_first
+        word = match.group().lower()
+        written = spelling.get(word, word)
+        if is_first:
+            written = written[:1].upper() + written[1:]
+            is_first = False
+        return written
+
+    return _WORD.sub(recase, title)
+
+
+@functools.cache
+def _proper_names() -> dict[str, str]:
+    """Names always written with a capital: places of the gazetteer and a few institutions."""
+    gazetteer = load_gazetteer()
+    names = [*_INSTITUTIONS, *gazetteer.matcher.counties]
+    for region in gazetteer.regions.values():
+        names.extend((region.name, *region.aliases))
+    for kommune in gazetteer.municipalities.values():
+        names.extend((*kommune.names, *kommune.sami, *kommune.kven))
+    names.extend(gazetteer.former)
+    spelling: dict[str, str] = {}
+    for name in names:
+        for word in _WORD.findall(name):
+            if word[:1].isupper() and word not in gazetteer.matcher.needs_context:
+                spelling[word.lower()] = word
+    return spelling
+
+
+_INSTITUTIONS = (
+    "Byregionprogrammet",
+    "Distriktssenteret",
+    "Innovasjon Norge",
+    "Kommunal- og moderniseringsdepartementet",
+    "Kommunal- og distriktsdepartementet",
+    "Fylkesmannen",
+    "Statsforvalteren",
+    "Stortinget",
+    "Regjeringen",
+    "Norge",
+    "Nord-Norge",
+    "Sápmi",
+    "Drivkraft",
+    "Skaperkraft",
+)
+
+
+def _readable_filename(filename: str) -> str:
+    """A file name as words: no folder, no extension, no URL escapes or underscores."""
+    name = unquote(PurePath(filename).name).replace("+", " ")
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and 1 <= len(extension) <= 5 and extension.isalnum():
+        name = stem
+    name = name.replace("_", " ")
+    # A hyphen between words is a space; one inside a date or a name (Sør-Troms) stays.
+    name = re.sub(
+        r"(?<=[^\W\d_])-(?=[a-zæøå])|(?<=\d)-(?=[^\W\d_])|(?<=[^\W\d_])-(?=\d)", " ", name
+    )
+    name = " ".join(name.split())
+    return name[:1].upper() + name[1:]
