@@ -362,7 +362,10 @@ def _is_letterhead(line: str) -> bool:
 
 
 def _is_furniture(line: str) -> bool:
-    return bool(_FURNITURE.match(line) or _CONTACT.search(line) or _DATE_LINE.match(line))
+    if _FURNITURE.match(line) or _CONTACT.search(line):
+        return True
+    # "Harstad, 12.04.16" is where and when a letter was written; "Referat 01.06.16" a title.
+    return bool(_DATE_LINE.match(line)) and not _TITLE_WORDS.match(line)
 
 
 def _is_shouting(line: str, *, short: bool = False) -> bool:
@@ -379,7 +382,13 @@ def _sentence_case(title: str, pages: Sequence[str]) -> str:
     """A title in capitals, in sentence case with the names as the document writes them."""
     forms: Counter[str] = Counter()
     for page in pages:
-        forms.update(word for word in _WORD.findall(page) if not word.isupper())
+        for match in _WORD.finditer(page):
+            word = match.group()
+            before = page[max(0, match.start() - 3) : match.start()].rstrip(" \t")
+            # Only words inside a sentence show how a word is written: at the start of a
+            # line or sentence every word has a capital.
+            if before and before[-1] not in ".!?:;•*–-\n\"«" and not word.isupper():
+                forms[word] += 1
     spelling: dict[str, str] = {}
     for word, _ in forms.most_common():
         spelling.setdefault(word.lower(), word)

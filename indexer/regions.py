@@ -316,10 +316,11 @@ _FOLDS = {
     "Æ": ("Æ", "AE", "Ae"),
 }
 # Text that is invisible on the page but splits words: soft hyphen, zero-width characters.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 _PATTERN = r"""
     (?<![\w@])                                  # a name starts a word and is no e-mail address
+    (?=FIRST)                                   # with a letter some name starts with (speed)
     (?:
         (?P<region>(?i:REGIONS))                # a region name or alias, any case: SØR-TROMS
         (?i:ets?|s|['’]s?)?                     # genitive or definite: Ofotens, Ofoten regionrådet
@@ -329,19 +330,11 @@ _PATTERN = r"""
     (?!\w|:\w)                                 # and ends it: not Narvikfjellet, not Re:tenk
 """
 
-_PERSON_BEFORE = re.compile(
-    r"""
-    (?P<lead>[^\s]?)[ \t\u00a0]*              # what stands before the word: start of a sentence?
-    (?:
-        (?<![\w.])(?P<initial>[A-ZÆØÅ])\.       # an initial: K. Lund
-      | (?<![\w-])(?P<word>[A-ZÆØÅ][a-zæøåäöüéè]+(?:-[A-ZÆØÅ][a-zæøåäöüéè]+)?)
-                                                # a capitalised word: Kari Lund, Anne-Grete Lund
-      | (?<![\w-])(?P<upper>[A-ZÆØÅ]{2,})      # a name in capitals: MARI ROLLAG
-    )
-    [ \t\u00a0]+\Z
-    """,
-    re.VERBOSE,
-)
+# The word before a kommune name that makes it a surname.
+_INITIAL = re.compile(r"[A-ZÆØÅ]\.")  # K. Lund
+_NAME_WORD = re.compile(r"[A-ZÆØÅ][a-zæøåäöüéè]+(?:-[A-ZÆØÅ][a-zæøåäöüéè]+)?")  # Anne-Grete Lund
+_UPPER_WORD = re.compile(r"[A-ZÆØÅ]{2,}")  # MARI ROLLAG
+_BLANKS = " \t\u00a0"
 _PERSON_AFTER = re.compile(
     r"""
     [,]?[ \t\u00a0]*(?P<word>[A-ZÆØÅ][a-zæøåäöüéè]+)  # surname first: Lund, Kari; Lund Kari
@@ -352,7 +345,7 @@ _PERSON_AFTER = re.compile(
 )
 # Where a capitalised word starts a sentence, a heading or a list item, and so says
 # nothing about the name after it.
-_SENTENCE_START = frozenset('.!?:;•*·-–—"«»(')
+_SENTENCE_START = frozenset('.!?:;•*·-–—"«»(\n')
 # Capitalised words that often stand before a place name inside a sentence and are no
 # given name: "Visit Narvik", "Scandic Harstad", "Nordre Follo".
 _PLACE_PREFIXES = frozenset(
@@ -391,6 +384,10 @@ _LIST_GAP = re.compile(r"[\s,;/&+•·*–—-]*(?:(?:og|eller|samt|and)\b[\s,]*
 
 def _fold_variants(name: str) -> set[str]:
     return {"".join(p) for p in itertools.product(*(_FOLDS.get(c, (c,)) for c in name))}
+
+
+def _cases(char: str) -> set[str]:
+    return {char, char.lower(), char.upper(), char.casefold()}
 
 
 def _sep_key(text: str) -> str:
@@ -461,8 +458,11 @@ class _Matcher:
         self.county_of = {k.name: k.county for k in municipalities.values()}
         self.counties: dict[str, tuple[str, ...]] = {c: (c,) for c in self.county_of.values()}
         self.counties.update((old, tuple(now)) for old, now in draft.counties.items())
-        pattern = _PATTERN.replace("REGIONS", _trie_pattern(self._region_surfaces(regions)))
+        region_surfaces = self._region_surfaces(regions)
+        first = {w[0] for w in self.targets} | {c for w in region_surfaces for c in _cases(w[0])}
+        pattern = _PATTERN.replace("REGIONS", _trie_pattern(region_surfaces))
         pattern = pattern.replace("KOMMUNER", _trie_pattern(self.targets))
+        pattern = pattern.replace("FIRST", "[" + "".join(map(re.escape, sorted(first))) + "]")
         self.pattern = re.compile(pattern, re.VERBOSE)
         self.county_pattern = re.compile(r"(?<!\w)(?:" + _trie_pattern(self.counties) + r")(?!\w)")
 
@@ -533,7 +533,7 @@ def find_places(pages: Sequence[str], gazetteer: Gazetteer) -> Places:
 def _clean(page: str) -> str:
     if not unicodedata.is_normalized("NFC", page):
         page = unicodedata.normalize("NFC", page)
-    return page.translate(_INVISIBLE)
+    return _INVISIBLE.sub("", page) if _INVISIBLE.search(page) else page
 
 
 def _evidence(kind: str, value: str, page: int, text: str, span: tuple[int, int]) -> Evidence:
@@ -582,25 +582,40 @@ def _accepted(text: str, candidates: list[_Candidate], matcher: _Matcher) -> lis
 
 def _is_person(text: str, candidate: _Candidate, matcher: _Matcher) -> bool:
     """Whether a kommune name stands where a person's surname would: Kari Lund, Lund, Kari."""
-    before = _PERSON_BEFORE.search(text, max(0, candidate.start - 40), candidate.start)
-    if before is not None and not before["initial"]:
-        word = before["word"] or before["upper"].title()
+    word, lead = _word_before(text, candidate.start)
+    if _INITIAL.fullmatch(word):
+        return True
+    if _UPPER_WORD.fullmatch(word) and word.title() in matcher.first_names:
+        return True
+    if _NAME_WORD.fullmatch(word):
         if word.split("-")[0] in matcher.first_names:
             return True
         if (
-            before["word"]
-            and before["lead"]
-            and before["lead"] not in _SENTENCE_START
+            lead not in _SENTENCE_START
             and word not in _PLACE_PREFIXES
             and not _is_place_word(word, matcher)
         ):
             # A capitalised word inside a sentence is a proper noun; before a place name
             # that is most often a given name we do not know: "2) Lisbeth Melhus".
             return True
-    elif before is not None:
-        return True
     after = _PERSON_AFTER.match(text, candidate.end, candidate.end + 40)
     return after is not None and (after["word"] is None or after["word"] in matcher.first_names)
+
+
+def _word_before(text: str, start: int) -> tuple[str, str]:
+    """The word just before a position (blanks between), and the character before that word."""
+    end = start
+    while end > 0 and text[end - 1] in _BLANKS:
+        end -= 1
+    if end == start:
+        return "", ""
+    begin = end
+    while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] in "-."):
+        begin -= 1
+    lead = begin
+    while lead > 0 and text[lead - 1] in _BLANKS:
+        lead -= 1
+    return text[begin:end], text[lead - 1] if lead > 0 else "\n"
 
 
 def _is_place_word(word: str, matcher: _Matcher) -> bool:
