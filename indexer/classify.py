@@ -84,6 +84,7 @@ _CUES = re.compile(
           | årsmelding\w* | årsrapport\w* | sluttrapport\w* | rapport\w* | report
           | nyhet\w* | pressemelding\w* | presentasjon\w* | notat\b | kronikk\w*
           | høringsuttalelse\w* | uttalelse\w*
+          | saksfr[ae]mlegg\w* | saksutredning\w*   # a case paper for a meeting, not its notice
         )
     )
     """,
@@ -387,7 +388,7 @@ def _sentence_case(title: str, pages: Sequence[str]) -> str:
             before = page[max(0, match.start() - 3) : match.start()].rstrip(" \t")
             # Only words inside a sentence show how a word is written: at the start of a
             # line or sentence every word has a capital.
-            if before and before[-1] not in ".!?:;•*–-\n\"«" and not word.isupper():
+            if before and before[-1] not in '.!?:;•*–-\n"«' and not word.isupper():
                 forms[word] += 1
     spelling: dict[str, str] = {}
     for word, _ in forms.most_common():
@@ -399,7 +400,8 @@ def _sentence_case(title: str, pages: Sequence[str]) -> str:
         nonlocal is_first
         word = match.group().lower()
         written = spelling.get(word, word)
-        if is_first:
+        opens_quote = match.start() > 0 and title[match.start() - 1] in "«\"'"
+        if is_first or opens_quote:
             written = written[:1].upper() + written[1:]
             is_first = False
         return written

@@ -348,6 +348,8 @@ _PERSON_AFTER = re.compile(
 _SENTENCE_START = frozenset('.!?:;•*·-–—"«»(\n')
 # Capitalised words that often stand before a place name inside a sentence and are no
 # given name: "Visit Narvik", "Scandic Harstad", "Nordre Follo".
+# Definite forms name institutions, not people: "Kystverket Harstad", "Rådhuset Narvik".
+_INSTITUTION_ENDINGS = ("et", "verket", "banen", "banken", "huset", "senteret", "skolen", "laget")
 _PLACE_PREFIXES = frozenset(
     {
         "Visit", "Destinasjon", "Hotel", "Hotell", "Scandic", "Thon", "Clarion", "Quality",
@@ -355,6 +357,8 @@ _PLACE_PREFIXES = frozenset(
         "Store", "Lille", "Gamle", "Indre", "Ytre", "Øvre", "Nedre", "Midtre", "Nord",
         "Sør", "Øst", "Vest", "Søndre", "Nordre", "Vestre", "Østre", "Stor", "Fylkesmannen",
         "Statsforvalteren", "Universitetet", "Høgskolen", "Sykehuset", "Flyplass",
+        "Equinor", "Statoil", "Avinor", "Statkraft", "Hurtigruten", "Norconsult", "Sweco",
+        "Multiconsult", "Asplan", "Viak", "Sparebank", "Sparebanken", "Telenor", "Posten",
     }
 )  # fmt: skip
 _PLACE_BEFORE = re.compile(
@@ -593,6 +597,7 @@ def _is_person(text: str, candidate: _Candidate, matcher: _Matcher) -> bool:
         if (
             lead not in _SENTENCE_START
             and word not in _PLACE_PREFIXES
+            and not word.endswith(_INSTITUTION_ENDINGS)
             and not _is_place_word(word, matcher)
         ):
             # A capitalised word inside a sentence is a proper noun; before a place name

@@ -130,6 +130,10 @@ Fakta Narvikregionen
           "1. juni"], "x.pdf", "minutes"),
         (["Møte i styringsgruppen 15.03.16\n\nStyret innkalles til møte.\nSak 1/16\nForslag "
           "til vedtak: Godkjennes.\nForfall meldes snarest."], "x.pdf", "notice"),
+        # A case paper carries a recommendation but is no notice.
+        (["NARVIK KOMMUNE\nSAKSFRAMLEGG\nArkivsak: 2018/1234\nDELTAKELSE I HÅLOGALANDSRÅDET\n"
+          "Rådmannens innstilling:\n1. Narvik slutter seg til.\nForslag til vedtak: Som "
+          "innstillingen."], "saksframlegg.pdf", "other"),
         # Letters and replies about a document are not that document.
         (["Svar på søknad om tilskudd\n\nVi viser til søknaden fra mars."], "brev.pdf", "other"),
         (["Innsyn i valgprotokoll 2023\n\nVedlagt følger protokollen."], "x.pdf", "other"),

@@ -154,6 +154,9 @@ def test_regions(text: str, regions: tuple[str, ...], gazetteer: Gazetteer) -> N
         ("FØSKER MARI ROLLAG", ()),
         ("Hilde Normark", ()),
         ("Visit Harstad", ("Harstad",)),
+        ("et møte med Kystverket Harstad om havna", ("Harstad",)),
+        ("et møte med Equinor Harstad", ("Harstad",)),
+        ("et møte med Lisbeth Harstad", ()),
         ("Fra Harstad Tidende", ("Harstad",)),
         # Inside other words.
         ("Narvikfjellet", ()),
