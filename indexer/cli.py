@@ -92,6 +92,7 @@ def cli(ctx: click.Context, home: Path | None, gazetteer: Path | None) -> None:
 )
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer now.")
 @click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer.")
+@click.option("--batch-size", type=click.IntRange(1), default=200, hidden=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def index_cmd(
@@ -103,6 +104,7 @@ def index_cmd(
     workers: int | None,
     no_ocr: bool,
     wait: float,
+    batch_size: int,
     as_json: bool,
 ) -> None:
     """Add files and folders (recursively) to the archive; unchanged files are skipped."""
@@ -111,6 +113,7 @@ def index_cmd(
         doctype=doctype,  # type: ignore[arg-type]  # click.Choice guarantees a DocType
         password=password,
         workers=workers or default_workers(),
+        batch_size=batch_size,
         use_ocr=not no_ocr,
     )
     archive = open_for_reading(ctx)

@@ -26,6 +26,10 @@ from .regions import Gazetteer, load_gazetteer
 from .walk import walk_paths
 
 FILE_TIMEOUT = 600  # seconds for one file: a PDF that loops inside pdfminer is given up
+# Metadata is read from the first pages only: a council document's type, meeting date and
+# places are on its first pages, and a 1,500-page log dump would otherwise take minutes and
+# store hundreds of thousands of date mentions. The whole text is still kept and searched.
+METADATA_PAGES = 300
 OCR_PAGE_TIMEOUT = 60.0
 
 
@@ -152,7 +156,9 @@ def read_file(
     ocr_pages: tuple[int, ...] = ()
     if extraction.needs_ocr and options.use_ocr and is_ocr_available():
         extraction, ocr_pages = apply_ocr(path, extraction, options.password)
-    metadata = extract_metadata(extraction.pages, path.name, gazetteer=gazetteer)
+    metadata = extract_metadata(
+        extraction.pages[:METADATA_PAGES], path.name, gazetteer=gazetteer
+    )
     return FileResult(
         task, sha256=sha, extraction=extraction, ocr_pages=ocr_pages, metadata=metadata
     )
