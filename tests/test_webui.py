@@ -323,7 +323,7 @@ def test_document_page_shows_every_field_and_its_source(
         "Filnavn Referat 15.03.16.pdf referat.pdf",
         "Lagt inn 2. november 2026 kl. 09:00",  # 08:00 UTC in Oslo time
         "Dokumenttype Referat 1 Referat fra møte i styringsgruppen",
-        "Møtedato 2016-03-15 1 Tirsdag 15. mars 2016 kl. 10.00",
+        "Møtedato 15. mars 2016 1 Tirsdag 15. mars 2016 kl. 10.00",
         "Region Ofoten 1 styringsgruppen for Ofoten regionråd",
         "1. november 2016 – 30. november 2016 nevnt 2 november 2016",
         "26. april 2016 neste møte 3 26. april 2016",

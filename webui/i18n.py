@@ -78,6 +78,18 @@ def evidence_label(field: str) -> str:
     return labels.get(field, field)
 
 
+def evidence_value(field: str, value: str) -> str:
+    """An Evidence.value as the page shows it: type names translated, ISO dates written out."""
+    if field == "doctype":
+        return doctype_label(value)
+    if field == "meeting_date":
+        try:
+            return long_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
+
+
 def date_role_label(role: str) -> str:
     """What a DateMention.role is called on the page."""
     labels: dict[str, str] = {
@@ -100,6 +112,7 @@ def install_formatting(app: Flask) -> None:
         file_size=file_size,
         doctype_label=doctype_label,
         evidence_label=evidence_label,
+        evidence_value=evidence_value,
         date_role_label=date_role_label,
     )
     app.context_processor(lambda: {"lang": current_language()})
