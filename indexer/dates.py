@@ -23,6 +23,20 @@ MAX_YEAR = 2100
 # away; then the neighbouring year is nearer ("Neste møte: 13. januar" in December minutes).
 YEAR_SWITCH_DAYS = 240
 MEETING_DOCTYPES = frozenset({"notice", "minutes"})
+# How much a day's context says it is the meeting's own, in the head of page 1 and elsewhere.
+_MEETING_SCORES: dict[str, tuple[int, int]] = {
+    "label": (100, 100),  # Møtedato:, Tid:, Tid og sted:
+    "meeting_in_notice": (85, 60),  # "innkalles til møte ... tirsdag 15. mars"
+    "meeting_in_minutes": (85, 45),  # minutes mention other meetings in their body
+    "next_in_notice": (60, 40),  # "Vi har satt opp neste arbeidsmøte tirsdag 19. mars"
+    "dated_minutes": (70, 30),  # "Dato:" at the head of minutes is the meeting's
+    "dated_notice": (55, 30),  # "Dato:" at the head of a letter is often when it was sent
+    "mention": (40, 10),
+}
+FILE_NAME_BONUS = 40  # a text date the file name repeats
+FILE_NAME_SCORE = 60  # the file name's date beats any text date scoring less
+CLOCK_BONUS = 10  # "15. mars kl. 10.00": a meeting has a start time
+HEADER_CHARS = 1200
 NOT_THE_MEETING = frozenset({"law", "next_meeting", "previous_meeting", "deadline", "signed"})
 
 
@@ -104,7 +118,7 @@ _NUMBER_LED = re.compile(
         (?:\.(?P<num_dot>[01]?\d)\.(?:[^\S\n](?=\d{{4}}(?!\d)))?|/(?P<num_slash>[01]?\d)[/-]|-(?P<num_dash>[01]?\d)-(?=\d{{4}}))
         (?P<num_y>{_YEAR4}|{_YEAR2}))
     # 16.09. and den 16.09: a yearless day and month with a zero-padded month
-  | (?P<dm>(?<!\d)(?<!\d[.,])(?P<dm_d>[0-3]?\d)\.(?P<dm_m>0[1-9]|1[0-2])(?P<dm_dot>\.)?
+  | (?P<dm>(?<!\d)(?<!\d[.,])(?P<dm_d>[0-3]?\d)\.(?P<dm_m>0?[1-9]|1[0-2])(?P<dm_dot>\.)?
         (?![\d]|[.,]\d))
     # dd.mm.yyyy glued to a count before it and a clock time after it (EVA tables)
   | (?P<ts>(?<=\d)(?P<ts_d>[0-3]\d)\.(?P<ts_m>[01]\d)\.(?P<ts_y>(?:19|20)\d{{2}})
@@ -112,7 +126,7 @@ _NUMBER_LED = re.compile(
     # 15. mars 2016, 1.jan 2015, 28.-29. april, 28.29 april, 3. og 4. juli, 28. april–2. mai
   | (?P<txt>(?<![\d/])(?<!\d[.,])
         (?:(?P<txt_d1>[0-3]?\d)\.?(?:[^\S\n]*(?P<txt_m1>{_MONTH})\.?)?
-            (?:{_GAP}(?:{_DASH}|og|til|&){_GAP}|(?<=\.)))?
+            (?:{_GAP}(?:{_DASH}|og|til|&){_GAP}(?:(?:{_WEEKDAY})\.?{_GAP})?|(?<=\.)))?
         (?P<txt_d>[0-3]?\d)(?:(?P<txt_dot>\.){_GAP}|[^\S\n]*)
         (?P<txt_m>{_MONTH})\.?(?![a-zæøå])
         (?:,?{_GAP}(?P<txt_y>{_YEAR4}))?)
@@ -165,7 +179,8 @@ _TRAP_BEFORE = re.compile(
     (?:sak|saksnr|saksnummer|arkivsak|arkivsaksnr|arkivref|arkivkode|jnr|journalnr
       |journalpost|journalpostid|dokumentnr|løpenr|ps|rs|fs|ds|os|ref|referanse   # case refs
       |kl|klokka|klokken                                                          # clock times
-      |versjon|ver|v|rev|pkt|punkt|kap|kapittel|§+|art                            # numbering
+      |versjon|ver|v|rev|pkt|punkt|kap|kapittel|§+|art|avsnitt|ledd               # numbering
+      |tabell|tab|figur|fig|bilag|vedlegg|side|s|nr|nummer|rom                    # references
       |tlf|telefon|mob|mobil|faks                                                 # phones
       |kr|nok)                                                                    # amounts
     \.?[^\S\n]*(?:nr\.?)?[^\S\n]*[:.]?[^\S\n]*$
@@ -194,9 +209,12 @@ _LABEL_TAIL = rf"[^\S\n]*:?[^\S\n]*(?:(?:den|d\.)[^\S\n]*)?(?:(?:{_WEEKDAY})\.?,
 _MEETING_LABEL = re.compile(
     rf"""
     ^[^\S\n]*
-    (?:møtedato|møtedag|møtetid|møtetidspunkt|møtestart|dato[^\S\n]+og[^\S\n]+tid|dato/tid
-      |dato[^\S\n]+for[^\S\n]+møtet|tid[^\S\n]+og[^\S\n]+sted|tid/sted|sted[^\S\n]+og[^\S\n]+tid
-      |tid|tidspunkt|når)
+    (?:møtedato|møtedag|møtetid|møtetidspunkt|møtestart                 # Møtedato:, Møtetid:
+      |dato[^\S\n]*(?:og|for|/)[^\S\n]*(?:tid|møtet)                     # Dato og tid:
+      |(?:tid|dato)[^\S\n]*(?:og|/)[^\S\n]*st[ae]d                     # Tid og sted/stad:
+      |st[ae]d[^\S\n]+og[^\S\n]+tid                                       # Sted og tid:
+      |tid|tidspunkt|når)                                             # Tid:
+    (?:/-?\w+)*                                                       # Møtedato/-tid:
     {_LABEL_TAIL}
     """,
     re.VERBOSE | re.IGNORECASE,
@@ -225,8 +243,9 @@ _SIGNED = re.compile(
     rf"""
     ^[^\S\n]*(?!(?i:{_WEEKDAY})\b)[A-ZÆØÅ](?:[^\W\d_]|[ ./-]){{1,40}},[^\S\n]*(?:den[^\S\n]+)?$
                                                                           # "Narvik, 1.3.16"
-    | (?i:\b(?:sendt|utsendt|dato[^\S\n]+for[^\S\n]+utsending|underskrevet|signert))
-      [^\S\n]*:?[^\S\n]*$                                                     # "Sendt:"
+    | (?i:\b(?:sendt|utsendt|dato[^\S\n]+for[^\S\n]+utsending|underskrevet|signert
+      |vår[^\S\n]+dato|deres[^\S\n]+dato)
+      [^\S\n]*:?[^\S\n]*(?:(?:{_WEEKDAY})\.?,?[^\S\n]*)?)$                      # "Sendt: fredag"
     """,
     re.VERBOSE,
 )
@@ -234,6 +253,17 @@ _CLOCK_AFTER = re.compile(
     r"[^\S\n]*,?[^\S\n]*(?:(?:fra[^\S\n]+)?(?:kl|klokka|klokken)\.?[^\S\n]*)?[0-2]?\d[:.][0-5]\d"
 )
 _DAY_INTRO = re.compile(rf"(?:^|[^\w])(?:den|d\.|{_WEEKDAY})\.?,?[^\S\n]*$", re.IGNORECASE)
+# Words that make a bare "20.2." or "16.09" a date: "innen mandag 20.2.", "den 16.09".
+_DM_INTRO = re.compile(
+    rf"""
+    (?:^|[^\w])
+    (?:den|d\.|{_WEEKDAY}                                      # den 16.09, mandag 20.2.
+      |innen|innan|frist(?:en)?|senest|seinast|fra|frå|til|per|pr\.   # deadlines, periods
+      |\w*møte[tn]?|(?:møte)?innkalling|referat|protokoll)       # styremøte 14.3.
+    \.?,?[^\S\n]*$
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÆØÅ])|[!?;]\s*")
 _DIGITS = re.compile(r"\d+")
 _WORD_START = re.compile(r"\b[^\W\d_]")
@@ -243,6 +273,17 @@ _DATE_MARK = re.compile(rf"[./]|{_DASH}|[^\S\n]*(?:[^\W\d_]|{_DASH})")
 _COMPACT_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
 _BLANK_PREFIX = re.compile(
     rf"^[^\S\n]*(?:(?:den|d\.)[^\S\n]*)?(?:(?:{_WEEKDAY})\.?,?)?[^\S\n]*$", re.IGNORECASE
+)
+
+# Where the head of a notice or minutes ends: attendance, the agenda or its first item.
+_BODY_START = re.compile(
+    r"""
+    ^[^\S\n]*
+    (?:til[^\S\n]+stede|tilstede|deltakere|møtt|forfall         # attendance
+      |saksliste|sakliste|dagsorden|program                   # the agenda
+      |(?:sak|ps|rs)[^\S\n]*\d|\d{1,3}/\d{2,4}[^\S\n])          # its first item
+    """,
+    re.VERBOSE | re.IGNORECASE | re.MULTILINE,
 )
 
 _ORDINALS = {"første": 1, "fyrste": 1, "andre": 2, "annen": 2, "tredje": 3, "fjerde": 4}
@@ -273,7 +314,7 @@ def find_dates(
             found.extend(_merge_ranges(text, list(_scan(text, page_no))))
     if not found:
         return []
-    roles = [_role(pages[f.page - 1], f.char_start, f.char_end) for f in found]
+    roles = [_role(pages[f.page - 1], f) for f in found]
     anchors = _anchors(found, roles)
     fallback = _fallback_anchor(filename, reference_year)
     mentions: list[DateMention] = []
@@ -324,14 +365,19 @@ def find_meeting_date(
     if doctype not in MEETING_DOCTYPES:
         return None, None
     from_name = dates_in_filename(filename)
+    # A notice that calls "neste møte" is calling the very meeting it is the notice of.
+    excluded = NOT_THE_MEETING - {"next_meeting"} if doctype == "notice" else NOT_THE_MEETING
+    header_end = _header_end(pages[0]) if pages else 0
     best: tuple[int, DateMention] | None = None
     for mention in mentions:
-        if mention.precision != "day" or mention.role in NOT_THE_MEETING:
+        if mention.precision != "day" or mention.role in excluded:
             continue
-        score = _meeting_score(pages[mention.page - 1], mention, from_name)
+        in_header = mention.page == 1 and mention.char_start < header_end
+        score = _meeting_score(pages[mention.page - 1], mention, doctype, in_header=in_header)
+        score += FILE_NAME_BONUS if mention.start in from_name else 0
         if best is None or score > best[0]:  # ties go to the earliest
             best = (score, mention)
-    if from_name and (best is None or best[0] < 60):
+    if from_name and (best is None or best[0] < FILE_NAME_SCORE):
         day = from_name[0]  # page 0: the file name, not a page, gave the value
         return day, Evidence("meeting_date", day.isoformat(), 0, PurePath(filename).name)
     if best is None:
@@ -455,10 +501,13 @@ def _day_month(text: str, page: int, match: re.Match[str]) -> Iterator[_Found]:
     before = text[max(line_start, match.start() - 40) : match.start()]
     if _TRAP_BEFORE.search(before):
         return
-    if match["dm_dot"] is None and not _DAY_INTRO.search(before):
-        return  # "10.10" alone may be a clock time
-    if not before.strip() and re.match(r"[^\S\n]+[A-ZÆØÅ]", text[match.end() :]):
-        return  # "10.12. Økonomi" at the start of a line is a section number
+    if not _DM_INTRO.search(before):
+        # Without "den", "innen", "per" or a weekday only "31.08. tas" passes: a padded month
+        # and a dot that does not end the sentence. "10.10" may be a clock time, "1.2." a
+        # section number, "Rom 12.10." a reference.
+        padded = len(match["dm_m"]) == 2 and match["dm_dot"] is not None
+        if not padded or not re.match(r"[^\S\n]*[a-zæøå]", text[match.end() : match.end() + 3]):
+            return
     month, day = int(match["dm_m"]), int(match["dm_d"])
     if _make_date(2000, month, day) is not None:
         yield _Found(
@@ -737,8 +786,9 @@ def _context(text: str, start: int, end: int) -> tuple[str, str, str]:
     return before, after, before + text[start:end] + after
 
 
-def _role(text: str, start: int, end: int) -> str:
+def _role(text: str, found: _Found) -> str:
     """What a date is in its sentence: a law, a meeting, the next or last meeting, a deadline."""
+    start, end = found.char_start, found.char_end
     before, after, line = _context(text, start, end)
     clause = _SENTENCE_BREAK.split(before)[-1]
     has_year = text[end - 4 : end].isdigit()
@@ -754,26 +804,36 @@ def _role(text: str, start: int, end: int) -> str:
         return "deadline"
     if _MEETING_LABEL.search(before) or _MEETING_SENTENCE.search(clause):
         return "meeting"
-    if _SIGNED.search(before):
+    is_range = found.start != found.end or (
+        found.year_free is not None and found.year_free[:2] != found.year_free[2:]
+    )
+    if not is_range and _SIGNED.search(before):  # "Lyngen, 24.–25. september": where we met
         return "signed"
     return "mention"
 
 
-def _meeting_score(text: str, mention: DateMention, from_name: Sequence[date]) -> int:
-    """How strongly the context says this day is the meeting's own."""
+def _header_end(text: str) -> int:
+    """Where the head of page 1 (title, date, place) gives way to attendance or the agenda."""
+    body = _BODY_START.search(text, 0, HEADER_CHARS)
+    return body.start() if body else HEADER_CHARS
+
+
+def _meeting_score(text: str, mention: DateMention, doctype: str, *, in_header: bool) -> int:
+    """How strongly a day's context says it is the meeting's own."""
     before, after, _line = _context(text, mention.char_start, mention.char_end)
-    score = 10
-    if mention.role == "meeting":
-        score = 100 if _MEETING_LABEL.search(before) else 80
+    if mention.role == "meeting" and _MEETING_LABEL.search(before):
+        kind = "label"
+    elif mention.role == "meeting":
+        kind = f"meeting_in_{doctype}"
+    elif mention.role == "next_meeting":
+        kind = "next_in_notice"
     elif _DATE_LABEL.search(before):
-        score = 60
-    if mention.page == 1 and mention.char_start < 600:
-        score += 15
-    if mention.start in from_name:
-        score += 40
-    if _CLOCK_AFTER.match(after):
-        score += 10
-    return score - 5 * min(mention.page - 1, 4)
+        kind = f"dated_{doctype}"
+    else:
+        kind = "mention"
+    header_score, body_score = _MEETING_SCORES[kind]
+    score = header_score if in_header else body_score
+    return score + (CLOCK_BONUS if _CLOCK_AFTER.match(after) else 0)
 
 
 def _snippet(text: str, start: int, end: int) -> str:

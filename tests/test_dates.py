@@ -224,6 +224,93 @@ def test_no_date_at_all() -> None:
     assert _meeting("Referat\n\nTil stede: alle", "minutes", "referat.txt") == (None, None)
 
 
+# Documents in shapes the extractor was not tuned on: portal exports, nynorsk, e-mail, letters.
+UNSEEN: list[tuple[str, str, str, date]] = [
+    (
+        "notice",
+        "MOTEINNKALLING Formannskapet.pdf",
+        "MØTEINNKALLING\n\nUtvalg: Formannskapet\nMøtested: Kommunestyresalen\nDato: 14.03.2023\n"
+        "Tidspunkt: 09:00\n\nForfall meldes til servicetorget.\n\nSAKSLISTE\n\n"
+        "PS 12/23  Godkjenning av protokoll fra forrige møte\nPS 13/23  Budsjettjustering 2023\n",
+        date(2023, 3, 14),
+    ),
+    (
+        "minutes",
+        "Møteprotokoll Formannskapet.pdf",
+        "MØTEPROTOKOLL\n\nFormannskapet\n\nDato: 14.03.2023 kl. 09:00 – 15:30\n"
+        "Sted: Kommunestyresalen\nArkivsak: 23/00123\n\nTilstede: Ola Nordmann\n\n"
+        "PS 12/23 Godkjenning av protokoll fra forrige møte 14.02.2023\n"
+        "PS 13/23 Budsjettjustering\nVedtak: Saken utsettes til møtet 11. april.\n",
+        date(2023, 3, 14),
+    ),
+    (
+        "notice",
+        "Innkalling formannskapet.txt",
+        "Møteinnkalling\n\nUtval: Formannskapet\nMøtestad: Kommunestyresalen\nDato: 14.03.2023\n"
+        "Tid: 09:00\n\nForfall må meldast snarast.\n\nSakliste\n"
+        "PS 5/23 Godkjenning av møtebok frå førre møte 01.02.2023\n",
+        date(2023, 3, 14),
+    ),
+    (
+        "notice",
+        "styremote.txt",
+        "Fra: Anne Olsen\nSendt: 2. mars 2023 08:15\nTil: Styret\n"
+        "Emne: Innkalling til styremøte 14.3.\n\nHei,\nStyret innkalles til møte tirsdag "
+        "14. mars kl. 12.00 på Teams. Sakspapirer kommer innen 9. mars.\n",
+        date(2023, 3, 14),
+    ),
+    (
+        "minutes",
+        "Protokoll_styret.pdf",
+        "Protokoll fra styremøte i Hålogalandsrådet\n\nMøtedato/-tid: 14.03.2023 kl. 09:00–12:00"
+        "\nMøtested: Harstad\n\nTil stede: styrets medlemmer\n\n"
+        "Sak 1/23 Godkjenning av protokoll fra 07.02.2023\nNeste møte: 25. april 2023\n"
+        "\fProtokoll styremøte 14.03.2023, side 2\nSak 2/23 Eventuelt\n",
+        date(2023, 3, 14),
+    ),
+    (
+        "notice",
+        "innkalling.pdf",
+        "Vår dato: 01.03.2023\nVår referanse: 23/123\nDeres dato: 20.02.2023\n\n"
+        "Innkalling til representantskapsmøte\n\nDet innkalles herved til ordinært "
+        "representantskapsmøte i Nord-Troms regionråd DA torsdag 23. mars 2023 kl. 11.00 på "
+        "Storslett.\nPåmelding innen 16. mars.\n\nSaksliste\nSak 1/23 Konstituering\n",
+        date(2023, 3, 23),
+    ),
+    (
+        "minutes",
+        "Møtebok.txt",
+        "Møtebok for Sør-Troms regionråd\n\nMøte i Sør-Troms regionråd den 9. og 10. februar 2017 "
+        "på Ibestad.\n\nTil stede: alle\nSak 1/17 Godkjenning av møtebok fra 12.12.16.\n"
+        "Sak 2/17 Saken ble drøftet i møtet i Harstad 20. januar.\n",
+        date(2017, 2, 9),
+    ),
+    (
+        "minutes",
+        "protokoll.txt",
+        "PROTOKOLL\nKommunestyret i Ibestad\nMøtedag: Torsdag 11. mai 2017\nMøtested: Hamnvik\n"
+        "\nSak 15/17 Godkjenning av protokoll fra 6. april 2017\n",
+        date(2017, 5, 11),
+    ),
+    (
+        "notice",
+        "Innkalling årsmøte.txt",
+        "Innkalling til årsmøte 2019\n\nOfoten regionråd holder årsmøte fredag 5. april 2019 "
+        "kl. 10.00 i Narvik.\n\nForslag må være styret i hende senest 22. mars 2019.\n",
+        date(2019, 4, 5),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("doctype", "filename", "text", "expected"), UNSEEN, ids=[u[1] for u in UNSEEN]
+)
+def test_meeting_date_in_unseen_shapes(
+    doctype: str, filename: str, text: str, expected: date
+) -> None:
+    assert _meeting(text, doctype, filename)[0] == expected
+
+
 # --- the real documents ----------------------------------------------------------------------
 
 _MONTHS = {
