@@ -1,0 +1,1 @@
+"""Accuracy figures for the indexer: one module per evaluation, run by `python -m evaluation`."""
