@@ -44,9 +44,11 @@ _CUES = re.compile(
           | referatsak\w* | søkerkommune\w*      # agenda heading; a fact-page field
         )
       | (?P<notice>
-            (?:innkalles|kalles\s+inn)\b         # Styret innkalles til møte
-          | (?:eventuelt\s+)?forfall\s+(?:meldes|må\s+meldes|bes\s+meldt)   # Forfall meldes
-          | meld(?:e|er)\s+(?:fra\s+om\s+)?forfall   # melde forfall
+            (?:innkalles|kalles\s+inn|innkallast|kallast\s+inn)\b   # Styret innkalles til møte
+          | (?:eventuelt\s+)?forfall\s+(?:meldes|må\s+meldes|bes\s+meldt|meldast|må\s+meldast)
+                                                # Forfall meldes (nynorsk: meldast)
+          | forfall\s*:\s*(?:meld|gi\s+beskjed|bes)   # "Forfall: meld fra til ..."
+          | meld(?:e|er)?\s+(?:fra\s+om\s+)?forfall  # melde forfall, Meld forfall
           | forslag\s+til\s+(?:vedtak|innstilling)   # a proposal, before the meeting
           | innstilling\s*: | vel\s+møtt            # recommendation; "Vel møtt!"
           | notice\s+of\s+meeting
@@ -58,6 +60,7 @@ _CUES = re.compile(
       | (?P<minutes>
             referent\w* | protokollfører\w* | møteleder\w*   # who kept the minutes
           | til\s+stede[sn]? | tilstede | møtt\s*: | frammøtt\w* | ikke\s+møtt   # who came
+          | møtande | desse\s+møtte              # nynorsk: Møtande medlemer
           | forfall\s*:                          # who did not
           | vedtak\s*: | enstemmig(?:\s+vedtatt)?   # decisions taken
           | ble\s+(?:\w+\s+){0,2}vedtatt | stemte\s+(?:\d+|for|mot)\b   # votes
@@ -68,7 +71,7 @@ _CUES = re.compile(
           | \w*protokoll(?!er(?:e|es|t|ing)\b)\w*   # Saksprotokoll, not the verb protokollere
         )
       | (?P<application>
-            søker\s+(?:om|med\s+dette|herved|på\s+vegne)   # søker om tilskudd
+            søk(?:er|jer)\s+(?:om|med\s+dette|herved|på\s+vegne)   # søker om; nynorsk søkjer
           | søknads(?:sum|beløp)\w* | omsøkt\w*  # the amount applied for
           | prosjektbeskrivelse\w* | finansieringsplan\w* | kostnadsplan\w*
         )

@@ -113,7 +113,7 @@ def _extended_gazetteer(path: str, mtime_ns: int, size: int) -> Gazetteer:
 
 def _parse(source: str, raw: bytes) -> dict[str, Any]:
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8-sig"))  # a BOM from Windows editors is fine
     except UnicodeDecodeError:
         raise GazetteerError(f"{source}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
@@ -215,8 +215,8 @@ def _build(documents: Iterable[tuple[str, dict[str, Any]]]) -> Gazetteer:
     municipalities = {
         name: Municipality(
             name=name,
-            county=_required_county(draft, name),
-            names=tuple(entry.get("names") or [name]),
+            county=str(_required(draft, "kommune", name, "county")),
+            names=_written_names(name, entry.get("names", [])),
             sami=tuple(entry.get("sami", [])),
             kven=tuple(entry.get("kven", [])),
         )
@@ -247,9 +247,11 @@ def _build(documents: Iterable[tuple[str, dict[str, Any]]]) -> Gazetteer:
     return Gazetteer(regions, municipalities, former, tuple(sources), matcher)
 
 
-def _required_county(draft: _Draft, name: str) -> str:
-    county: str = _required(draft, "kommune", name, "county")
-    return county
+def _written_names(key: str, names: list[str]) -> tuple[str, ...]:
+    # The key is a name as written too, unless it carries the county: "Herøy (Nordland)".
+    if key.endswith(")") or key in names:
+        return tuple(names)
+    return (key, *names)
 
 
 def _required(draft: _Draft, kind: str, name: str, key: str) -> Any:

@@ -134,6 +134,11 @@ Fakta Narvikregionen
         (["NARVIK KOMMUNE\nSAKSFRAMLEGG\nArkivsak: 2018/1234\nDELTAKELSE I HÅLOGALANDSRÅDET\n"
           "Rådmannens innstilling:\n1. Narvik slutter seg til.\nForslag til vedtak: Som "
           "innstillingen."], "saksframlegg.pdf", "other"),
+        (["Styringsgruppa\n\nForfall: meld fra til sekretariatet.\nSakliste\nSak 1/17\nForslag "
+          "til vedtak: Godkjent.\nSak 2/17\nForslag til vedtak: Tatt til orientering."], "x.pdf",
+         "notice"),
+        (["Møte i regionrådet\n\nMøtande medlemer: Kari Hansen\nSak 1/19\nVedtak: Samrøystes."
+          "\nSak 2/19\nVedtak: Utsett.\nSak 3/19\nVedtak: Godkjent."], "x.pdf", "minutes"),
         # Letters and replies about a document are not that document.
         (["Svar på søknad om tilskudd\n\nVi viser til søknaden fra mars."], "brev.pdf", "other"),
         (["Innsyn i valgprotokoll 2023\n\nVedlagt følger protokollen."], "x.pdf", "other"),
