@@ -196,7 +196,7 @@ def terminal_snippet(html: str, *, color: bool) -> str:
     marked = MARK.sub(
         (lambda m: click.style(m[1], bold=True, fg="yellow")) if color else (r"*\1*"), html
     )
-    return htmllib.unescape(TAG.sub("", marked))
+    return " ".join(htmllib.unescape(TAG.sub("", marked)).split())
 
 
 @cli.command("search")
