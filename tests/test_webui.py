@@ -22,7 +22,7 @@ from flask.testing import FlaskClient
 
 from archive import ArchiveConfig
 from archive.catalog import Catalog
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, QueryError
 from tests.webui_support import (
     IMG,
     REFERAT,
@@ -34,6 +34,7 @@ from tests.webui_support import (
     build_archive,
 )
 from webui import app_archive, create_app
+from webui.params import SearchParams, parse_day
 
 WEBUI = Path(__file__).resolve().parent.parent / "webui"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -266,6 +267,40 @@ def test_a_malformed_request_gets_a_friendly_400_page(
     assert 'role="search"' in page  # with the search box to try again
 
 
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("2016-03-15", date(2016, 3, 15)),
+        ("15.03.2016", date(2016, 3, 15)),
+        ("5.3.2016", date(2016, 3, 5)),
+        (" 29.02.2016 ", date(2016, 2, 29)),
+        ("", None),
+    ],
+)
+def test_date_parameters_in_iso_and_norwegian_form(written: str, day: date | None) -> None:
+    assert parse_day(written, "from") == day
+
+
+@pytest.mark.parametrize(
+    "written", ["15.03.16", "2016-3-5", "29.02.2017", "15/03/2016", "15. mars 2016", "2016"]
+)
+def test_other_date_forms_are_query_errors(written: str) -> None:
+    with pytest.raises(QueryError, match=re.escape("write it as 2016-03-15 or 15.03.2016")):
+        parse_day(written, "from")
+
+
+def test_links_change_one_thing_and_go_back_to_page_one() -> None:
+    params = SearchParams(q="vind", regions=("Ofoten",), sort="newest", page=3)
+    assert params.with_region("Sør-Troms") == {
+        "q": "vind",
+        "region": ["Ofoten", "Sør-Troms"],
+        "sort": "newest",
+    }
+    assert params.without_region("Ofoten") == {"q": "vind", "sort": "newest"}
+    assert params.on_page(2) == {"q": "vind", "region": ["Ofoten"], "sort": "newest", "page": "2"}
+    assert params.link_args(sort="relevance") == {"q": "vind", "region": ["Ofoten"]}
+
+
 def test_the_search_box_keeps_the_query_after_an_error(client: FlaskClient) -> None:
     page = get_page(client, "/", status=400, query_string={"q": '"vind"kraft"'})
     assert 'value="&#34;vind&#34;kraft&#34;"' in page
@@ -415,6 +450,9 @@ def test_download_of_text_and_of_a_hostile_file_name(
         'inline; filename="\\"><img src=x onerror=alert(1)>.txt"'
     )
     assert hostile.headers["X-Content-Type-Options"] == "nosniff"
+    assert hostile.headers["Content-Security-Policy"] == (
+        "default-src 'none'; object-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
     text.close()
     hostile.close()
 
@@ -531,6 +569,12 @@ def test_an_unexpected_error_is_a_plain_500(built: tuple[ArchiveConfig, dict[str
 def test_a_home_without_an_archive_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ArchiveError, match="no archive here; run `arkiv index` first"):
         create_app(ArchiveConfig(home=tmp_path / "empty"))
+
+
+def test_the_icon_is_found_by_its_old_name(client: FlaskClient) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/static/favicon.svg"
 
 
 def test_unknown_pages_and_methods(client: FlaskClient) -> None:

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from flask import Blueprint, Response, redirect, render_template, request, send_file
+from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
@@ -26,6 +26,8 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 # Media types a browser may show in the tab; anything else is only ever downloaded.
 INLINE_TYPES = {"application/pdf", "text/plain"}
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
+# An original shown in the tab: still no scripts, but a browser's PDF viewer may embed it.
+FILE_CSP = "default-src 'none'; object-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 
 def check_page_exists(params: SearchParams, results: SearchResults) -> None:
@@ -124,7 +126,7 @@ def original(doc_id: str) -> Response:
     if not path.is_file():
         raise NotFoundError(f"the original of {doc_id} is missing from the store")
     media_type = doc.media_type or "application/octet-stream"
-    return send_file(
+    response = send_file(
         path,
         mimetype=media_type,
         as_attachment=media_type not in INLINE_TYPES,
@@ -133,6 +135,14 @@ def original(doc_id: str) -> Response:
         etag=doc.sha256,
         max_age=3600,
     )
+    response.headers["Content-Security-Policy"] = FILE_CSP
+    return response
+
+
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """Browsers ask for this by name when a page (an original file) names no icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 def local_target(target: str | None) -> str:
