@@ -72,8 +72,9 @@ _CUES = re.compile(
         )
       | (?P<application>
             søk(?:er|jer)\s+(?:om|med\s+dette|herved|på\s+vegne)   # søker om; nynorsk søkjer
-          | søknads(?:sum|beløp)\w* | omsøkt\w*  # the amount applied for
-          | prosjektbeskrivelse\w* | finansieringsplan\w* | kostnadsplan\w*
+          | søknads(?:sum|beløp)\w* | omsøkt\w* | søkt\s+beløp   # the amount applied for
+          | prosjektbeskrivelse\w* | finansieringsplan\w* | kostnadsplan\w* | kostnadsoverslag\w*
+          | egenandel\w* | egenfinansiering\w* | søker\s*:   # the applicant's share; a form field
         )
       | (?P<application_word>
             \w*søknad\w* | application          # Søknad, Prosjektsøknad
@@ -106,6 +107,7 @@ _HEAD = {False: 3.0, True: 1.0}
 _BODY = {False: 1.0, True: 0.5}
 _BODY_CAP = 4.0  # per type, so that a long text cannot outvote its own title
 _HEAD_LINES = 15
+_FLAT_TITLE_CHARS = 250
 # Without a cue in the title or the file name, a type needs this much evidence, this much
 # of it from telling phrases, and this lead over the next type, to be more than "other".
 _UNTITLED_MINIMUM = 5.0
@@ -128,7 +130,8 @@ class _Tally:
         if not cue.is_word:
             self.phrases[cue.kind] += weight
         if cue.kind not in self.cues or weight > self.cues[cue.kind][0]:
-            self.cues[cue.kind] = (weight, Evidence("doctype", cue.kind, page, _short(line)))
+            snippet = _short(line, cue.start)
+            self.cues[cue.kind] = (weight, Evidence("doctype", cue.kind, page, snippet))
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,11 @@ def classify_document(pages: Sequence[str], filename: str) -> Classification:
             if index == title_index:
                 opening = not line[: cue.start].strip(" \t:–-•")
                 tally.add(cue, _TITLE_OPENING if opening else _TITLE_LATER, 1, line)
+                tally.titled.add(cue.kind)
+            elif index == 0 and title_index is None and cue.start < _FLAT_TITLE_CHARS:
+                # Text without line breaks (a flattened web page or PDF) has no title line;
+                # its opening words are where the title was.
+                tally.add(cue, _TITLE_LATER, 1, line)
                 tally.titled.add(cue.kind)
             else:
                 tally.add(cue, _HEAD[cue.is_word], 1, line)
@@ -204,9 +212,14 @@ def _cues(line: str) -> list[_Cue]:
 _DOCTYPE: dict[str, DocType] = {kind: kind for kind in _TYPES}
 
 
-def _short(line: str, limit: int = 120) -> str:
-    text = " ".join(line.split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+def _short(line: str, at: int = 0, limit: int = 120) -> str:
+    """A line, or in a long one the words from a little before a position, on one line."""
+    if len(line) > limit:
+        start = line.rfind(" ", 0, max(0, at - 30)) + 1
+        line = line[start:]
+        if len(line) > limit:
+            line = line[:limit].rsplit(" ", 1)[0] + " …"
+    return " ".join(line.split())
 
 
 # --------------------------------------------------------------------------- titles
