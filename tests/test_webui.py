@@ -127,7 +127,7 @@ def test_plain_words_find_documents_with_highlighted_snippets(client: FlaskClien
     page = get_page(client, "/?q=vindkraft")
     assert f"{VINDKRAFT_HITS} dokumenter om «vindkraft»" in text_of(page)
     assert len(hit_titles(page)) == 20
-    assert '<mark class="match term0">Vindkraft</mark>' in page
+    assert re.search(r"<mark[^>]*>Vindkraft</mark>", page)  # the core's snippet, as it is
 
 
 def test_a_hit_shows_title_type_date_regions_file_snippet_and_best_page(
@@ -326,7 +326,7 @@ def test_atom_feed_of_a_search_is_newest_first(client: FlaskClient) -> None:
     assert feed.findtext(f"{ATOM}updated") == "2026-11-02T08:00:00+00:00"
     first = entries[0]
     assert first.findtext(f"{ATOM}id", "").startswith("http://localhost/doc/")
-    assert '<mark class="match term0">Vindkraft</mark>' in first.findtext(f"{ATOM}summary", "")
+    assert re.search(r"<mark[^>]*>Vindkraft</mark>", first.findtext(f"{ATOM}summary", ""))
 
 
 def test_search_page_links_its_feed(client: FlaskClient) -> None:
@@ -403,10 +403,10 @@ def test_pages_read_by_ocr_are_marked(
     page = get_page(client, f"/doc/{ids['skannet']}", headers={"Accept-Language": lang})
     text = text_of(page)
     assert text.count(note) == 2  # at the top (listing page 1) and on page 1 itself
-    assert text.index(note) < text.index("Side 1") if lang == "nb" else True
-    assert "Underskrifter." in text
-    second = text[text.rindex(note) :]
-    assert "Underskrifter" in second and second.count(note) == 1
+    page_one, page_two = ("Side 1", "Side 2") if lang == "nb" else ("Page 1", "Page 2")
+    assert text.index(note) < text.index(page_one) < text.rindex(note)
+    second = text[text.index(page_two) :]
+    assert "Underskrifter." in second and note not in second  # page 2 was not read by OCR
 
 
 def test_an_unknown_document_is_a_404_page(client: FlaskClient) -> None:
