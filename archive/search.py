@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,32 +11,41 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import highlight, index, sorting
-from whoosh.analysis import LanguageAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
-from whoosh.query import And, DateRange, Every, NullQuery, Or, Query, Term
+from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
+from .analysis import HighlightAnalyzer, NorwegianText, key, normalize, surface_pattern
 from .errors import ArchiveError
+from .expansion import IndexVocabulary
 from .models import Document, SearchHit, SearchRequest, SearchResults
 from .query import parse_query
+from .spelling import suggest_query
 
 SNIPPET_CHARS = 240
 UNDATED_NEWEST = 0  # sorts undated documents last for "newest"
 UNDATED_OLDEST = 10**7  # and last for "oldest"
 FACET_FIELDS = ("regions", "doctype", "year")
+# Which view of the analysis each text field holds, for highlighting what matched.
+KEY_VIEWS = {"body": "exact", "title": "stem", "body_folded": "folded", "body_parts": "parts"}
 
 PageTexts = Callable[[str, int], str]  # (doc_id, 1-based page number) -> that page's text
 TitleSource = Callable[[list[str]], dict[str, Document]]  # ids -> documents without pages
 
 
 def build_schema() -> Schema:
-    """The index schema: analysed text, names as unstemmed keywords, dates for filters."""
-    text_analyzer = LanguageAnalyzer("no")
+    """The index schema: one Norwegian analysis seen three ways, names as keywords, dates."""
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=text_analyzer, field_boost=2.0),
-        body=TEXT(analyzer=text_analyzer),
+        title=NorwegianText("stem"),
+        # Words as written, with positions (phrases); words of the first page weigh more.
+        # Stemmed matches are found by expanding a query word to the forms that share its stem.
+        body=NorwegianText("exact"),
+        # Stems spelled without æøå, only where that differs: Tromso finds Tromsø.
+        body_folded=NorwegianText("folded", phrase=False),
+        # Folded stems of compound parts: utvikling finds stedsutvikling.
+        body_parts=NorwegianText("parts", phrase=False),
         filename=TEXT(),
         # Canonical names as written ("Sør-Troms"): facets show them, filters match them.
         regions=KEYWORD(commas=True, scorable=True),
@@ -60,10 +68,15 @@ def document_fields(doc: Document) -> dict[str, Any]:
         if meeting
         else {str(m.start.year) for m in meta.mentions if m.role != "law"}
     )
+    # One string object for the three body fields: they share one analysis of it. Pages are
+    # joined by form feeds so that the analysis knows where the first page ends.
+    text = "\f".join(doc.pages)
     fields: dict[str, Any] = {
         "id": doc.id,
         "title": meta.title,
-        "body": doc.text,
+        "body": text,
+        "body_folded": text,
+        "body_parts": text,
         "filename": doc.filename,
         "regions": ",".join(meta.regions),
         "municipalities": ",".join(meta.municipalities),
@@ -121,6 +134,7 @@ class SearchIndex:
 
     @staticmethod
     def add(w: IndexWriter, doc: Document) -> None:
+        check_schema(w.schema)
         w.update_document(**document_fields(doc))
 
     @staticmethod
@@ -141,6 +155,14 @@ class SearchIndex:
             current.close()
             current = self.ix.searcher()
         self._local.searcher = current
+        return current
+
+    def vocabulary(self) -> IndexVocabulary:
+        """The words and names of this thread's searcher, kept until the index changes."""
+        reader = self.searcher().reader()
+        current: IndexVocabulary | None = getattr(self._local, "vocabulary", None)
+        if current is None or current.reader is not reader:
+            current = self._local.vocabulary = IndexVocabulary(reader)
         return current
 
     def ids(self) -> set[str]:
@@ -178,7 +200,10 @@ class SearchIndex:
         parts: list[Query] = []
         text_query: Query | None = None
         if request.query.strip():
-            text_query = parse_query(request.query, self.ix.schema)
+            check_schema(self.ix.schema)
+            text_query = parse_query(request.query, self.ix.schema, self.vocabulary())
+            if text_query is NullQuery:  # only stop words: nothing to look for
+                return NullQuery, NullQuery
             parts.append(text_query)
         if request.regions:
             names = self.canonical_names("regions", request.regions)
@@ -271,13 +296,8 @@ class SearchIndex:
         )
 
     def highlight_terms(self, text_query: Query | None) -> frozenset[str]:
-        if text_query is None:
-            return frozenset()
-        out = set()
-        for field, text in text_query.iter_all_terms():
-            if field in ("body", "title"):
-                out.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
-        return frozenset(out)
+        """The `view:term` keys of the terms a hit can have matched (not the negated ones)."""
+        return frozenset(match_keys_of(text_query)) if text_query is not None else frozenset()
 
     def snippet(
         self, doc_id: str, page_count: int, terms: frozenset[str], page_texts: PageTexts
@@ -286,9 +306,10 @@ class SearchIndex:
         if not terms:
             text = page_texts(doc_id, 1)
             return (1 if page_count else None), escape(plain_snippet(text))
-        pattern = re.compile(
-            r"\b(?:" + "|".join(re.escape(t) for t in sorted(terms)) + ")", re.IGNORECASE
-        )
+        pattern = surface_pattern(terms)
+        if pattern is None:
+            text = page_texts(doc_id, 1)
+            return (1 if page_count else None), escape(plain_snippet(text))
         best_page, best_score, best_text = 1, (-1, -1), ""
         for number in range(1, max(page_count, 1) + 1):
             text = page_texts(doc_id, number)
@@ -296,7 +317,8 @@ class SearchIndex:
             score = (len({f.lower() for f in found}), len(found))
             if score > best_score:
                 best_page, best_score, best_text = number, score, text
-        analyzer = self.ix.schema["body"].analyzer
+        best_text = normalize(best_text)  # the highlighter's offsets are into NFC text
+        analyzer = HighlightAnalyzer(terms)
         formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
         fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
         marked = highlight.highlight(best_text, terms, analyzer, fragmenter, formatter, top=2)
@@ -305,16 +327,12 @@ class SearchIndex:
         return best_page, marked
 
     def suggest(self, text: str) -> str | None:
-        """A corrected query from the index vocabulary, or None."""
-        searcher = self.searcher()
+        """The query respelled with words the index holds (næringsplan for naeringsplan), or
+        None when every word is already spelled as in the index."""
         try:
-            q = parse_query(text, self.ix.schema)
-            corrected = searcher.correct_query(q, text, prefix=1)
-        except Exception:  # a suggestion is optional; never fail a search for it
+            return suggest_query(text, self.vocabulary())
+        except ArchiveError:  # a suggestion is optional; never fail a search for it
             return None
-        if corrected.query != q and corrected.string and corrected.string != text:
-            return str(corrected.string)
-        return None
 
     def more_like(self, doc_id: str, text: str, *, limit: int = 5) -> list[str]:
         """Ids of documents similar to one document, by its most significant words."""
@@ -324,6 +342,31 @@ class SearchIndex:
             return []
         results = searcher.more_like(docnum, "body", text=text, top=limit)
         return [hit["id"] for hit in results]
+
+
+def check_schema(schema: Schema) -> None:
+    """Refuse an index written with an older schema: its fields do not fit the queries."""
+    if set(schema.names()) != set(build_schema().names()):
+        raise ArchiveError(
+            "the search index was built by an older version of Regionarkiv; "
+            "run `arkiv reindex` to rebuild it from the catalog"
+        )
+
+
+def match_keys_of(query: Query) -> Iterator[str]:
+    """`view:term` keys (see analysis.key) of a query's terms, skipping negated parts."""
+    if isinstance(query, Not):
+        return
+    if isinstance(query, Term | Phrase):
+        field = query.fieldname
+        texts = query.words if isinstance(query, Phrase) else [query.text]
+        view = KEY_VIEWS.get(field)
+        if view is not None:
+            for text in texts:
+                yield key(view, text.decode("utf-8") if isinstance(text, bytes) else str(text))
+        return
+    for child in query.children():
+        yield from match_keys_of(child)
 
 
 def plain_snippet(text: str) -> str:
