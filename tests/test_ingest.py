@@ -11,7 +11,7 @@ from archive import Archive
 from archive.models import SearchRequest
 from indexer.ingest import IngestOptions, IngestReport, ingest_paths
 
-from .conftest import MakePdf
+from .conftest import SHARED_CORPUS, MakePdf, needs_corpus
 
 NOTICE = (
     "Møteinnkalling\n"
@@ -210,3 +210,38 @@ def test_large_text_file_is_indexed_in_pages(archive: Archive, tmp_path: Path) -
     doc = next(archive.catalog.documents())
     assert doc.page_count > 1000
     assert archive.search(SearchRequest(query="vedtas")).total == 1
+
+
+@needs_corpus()
+def test_every_pdfminer_sample_is_indexed_or_rejected(archive: Archive) -> None:
+    folder = SHARED_CORPUS / "pdfminer-samples"
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    report = ingest(archive, folder, workers=2, use_ocr=False)
+    assert report.added + report.unchanged + len(report.failed) == len(files)
+    reasons = {Path(f.path).name: f.error for f in report.failed}
+    assert reasons["aes-256.pdf"] == "aes-256.pdf: encrypted, needs a password"
+    assert reasons["stamp-no.pdf"].startswith("stamp-no.pdf: the PDF cannot be read")
+    assert all(error.startswith(name + ": ") for name, error in reasons.items())
+    assert archive.check().is_clean
+
+
+@needs_corpus()
+def test_batch_password_opens_encrypted_pdfs(archive: Archive) -> None:
+    folder = SHARED_CORPUS / "pdfminer-samples" / "encryption"
+    report = ingest(
+        archive, folder / "rc4-128.pdf", folder / "aes-128.pdf", password="foo", use_ocr=False
+    )
+    assert report.to_json() == {"added": 2, "updated": 0, "unchanged": 0, "failed": []}
+
+
+def test_300_page_pdf(archive: Archive, tmp_path: Path, make_pdf: MakePdf) -> None:
+    pages = [
+        f"Side {n} av 300. Vedlegg til protokoll fra Sør-Troms regionråd." for n in range(1, 301)
+    ]
+    report = ingest(archive, make_pdf(tmp_path / "vedlegg.pdf", pages))
+    assert report.to_json() == {"added": 1, "updated": 0, "unchanged": 0, "failed": []}
+    doc = next(archive.catalog.documents(with_pages=True))
+    assert doc.page_count == 300
+    assert doc.pages[299] == pages[299]
+    hit = archive.search(SearchRequest(query='"Side 300 av 300"')).hits[0]
+    assert hit.page == 300
