@@ -508,6 +508,15 @@ def test_values_from_documents_are_escaped_everywhere(
     assert "region=%3Cb%3EOnd%3C/b%3E%22region" in pages[2]  # safe inside the link too
 
 
+def test_a_hostile_query_is_escaped_too(client: FlaskClient) -> None:
+    for query in [f"{SCRIPT}", f"vindkraft {IMG}"]:
+        for url in ["/", "/feed.atom"]:
+            response = client.get(url, query_string={"q": query, "region": IMG})
+            body = response.get_data(as_text=True)
+            assert "<script>" not in body and "<img" not in body, (url, query)
+            response.close()
+
+
 def test_every_response_has_the_security_headers(client: FlaskClient, ids: dict[str, str]) -> None:
     for url in [
         "/",
