@@ -147,6 +147,7 @@ def test_a_hit_shows_title_type_date_regions_file_snippet_and_best_page(
 @pytest.mark.parametrize(
     ("query", "titles"),
     [
+        ('"strategisk næringsplan"', ["Innkalling Sør-Troms regionråd 24.02.17"]),
         ("strategisk NOT vindkraft", ["Innkalling Sør-Troms regionråd 24.02.17"]),
         ("title:søknad", ["Søknad fase 2 Tromsøregionen"]),
         ("stedsutvikling OR næringsplan", None),
@@ -382,6 +383,21 @@ def test_document_page_highlights_the_words_of_the_search_it_came_from(
     assert 'drøftet <mark class="match">vindkraft</mark> på' in page
     assert Links(page).href("← Tilbake til treffene") == "/?q=vindkraft&region=Ofoten"
     assert "Ordene fra søket «vindkraft» er uthevet." in text_of(page)
+
+
+@pytest.mark.parametrize(
+    ("key", "query", "marked"),
+    [
+        ("sortroms", "naeringsplan", ["næringsplan"]),  # folded spelling
+        ("soknad", "tromso", ["Tromsøregionen"]),  # a part of a compound
+        ("sortroms", '"strategisk næringsplan"', ["strategisk", "næringsplan"]),
+    ],
+)
+def test_document_page_marks_what_the_search_matched(
+    client: FlaskClient, ids: dict[str, str], key: str, query: str, marked: list[str]
+) -> None:
+    page = get_page(client, f"/doc/{ids[key]}", query_string={"q": query})
+    assert re.findall(r'<mark class="match">([^<]*)</mark>', page) == marked
 
 
 def test_similar_documents_are_listed(client: FlaskClient, ids: dict[str, str]) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from markupsafe import Markup, escape
 
 from archive import Archive
+from archive.analysis import HighlightAnalyzer, normalize
 from archive.errors import QueryError
 from archive.models import SearchRequest
 
@@ -15,7 +14,7 @@ MARK_CLOSE = Markup("</mark>")
 
 
 def query_terms(archive: Archive, query: str) -> frozenset[str]:
-    """The words of a query as the index matches them (analysed); none if it cannot be read."""
+    """The keys of the terms a query matches, as the index names them; none if unreadable."""
     if not query.strip():
         return frozenset()
     try:
@@ -25,20 +24,20 @@ def query_terms(archive: Archive, query: str) -> frozenset[str]:
     return frozenset(archive.index.highlight_terms(text_query))
 
 
-def body_analyzer(archive: Archive) -> Any:
-    """The analyzer the index uses for text, so marked words are the ones that matched."""
-    return archive.index.ix.schema["body"].analyzer
+def mark_terms(text: str, terms: frozenset[str]) -> Markup:
+    """The text, HTML-escaped, with each word that matched one of the terms in <mark>.
 
-
-def mark_terms(text: str, terms: frozenset[str], analyzer: Any) -> Markup:
-    """The text, HTML-escaped, with each word that analyses to one of the terms in <mark>."""
+    The core's HighlightAnalyzer names each word by the term it matched (exact, stemmed,
+    folded or a compound part), so the words marked are the ones the search found.
+    """
     if not terms or not text:
         return escape(text)
+    text = normalize(text)  # the analyzer's offsets are into NFC text
     parts: list[Markup] = []
     done = 0
-    for token in analyzer(text, chars=True, mode="query", removestops=False):
+    for token in HighlightAnalyzer(terms)(text):
         start, end = token.startchar, token.endchar
-        if token.text not in terms or start < done:  # skip overlapping sub-word tokens
+        if token.text not in terms or start < done:
             continue
         parts += [escape(text[done:start]), MARK_OPEN, escape(text[start:end]), MARK_CLOSE]
         done = end

@@ -15,7 +15,7 @@ from archive.errors import NotFoundError, QueryError
 from archive.models import Document, SearchResults
 
 from .extension import current_archive
-from .highlight import body_analyzer, mark_terms, query_terms
+from .highlight import mark_terms, query_terms
 from .i18n import LANG_COOKIE, LANGUAGES
 from .navigation import active_filters, facet_groups, page_count, pagination, sort_links
 from .params import SearchParams
@@ -89,9 +89,8 @@ def document(doc_id: str) -> str:
     doc = archive.get(doc_id)
     state = search_state()
     terms = query_terms(archive, state.q) if state else frozenset()
-    analyzer = body_analyzer(archive) if terms else None
     pages = [
-        PageView(n, mark_terms(text, terms, analyzer), n in doc.ocr_pages)
+        PageView(n, mark_terms(text, terms), n in doc.ocr_pages)
         for n, text in enumerate(doc.pages, start=1)
     ]
     return render_template(
