@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Labelled sets: a folder of documents and the labels file that describes them.
 LABELLED_SETS: dict[str, Path] = {
     "labelled": ROOT / "tests" / "data" / "labelled" / "labels.json",
-    "samples": ROOT / "samples" / "LABELS.json",
+    "samples": ROOT / "tests" / "data" / "samples-labels.json",
 }
 VECTORS = ROOT / "tests" / "data" / "date_vectors.toml"
 PASS_MARK = 0.97

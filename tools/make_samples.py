@@ -11,7 +11,7 @@ Header keys: ``file`` (output name in samples/), ``format`` (pdf | txt), ``encod
 ``created`` (ISO date for the PDF metadata), and the labels ``doctype``, ``meeting_date``
 (ISO or ``null``), ``dates``, ``regions``, ``municipalities`` (comma-separated) and ``title``.
 
-    python tools/make_samples.py           # write samples/ and samples/LABELS.json
+    python tools/make_samples.py           # write samples/ and tests/data/samples-labels.json
     python tools/make_samples.py --check   # verify the labels of samples/ and tests/data/labelled/
 """
 
@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "tools" / "sample_sources"
 SAMPLES = ROOT / "samples"
+LABELS = ROOT / "tests" / "data" / "samples-labels.json"
 LABELLED = ROOT / "tests" / "data" / "labelled"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
@@ -149,7 +150,7 @@ def render_pdf(src: Source, out: Path) -> None:
 
 
 def render_all() -> None:
-    """Write every sample and samples/LABELS.json."""
+    """Write every sample and tests/data/samples-labels.json."""
     sources = [read_source(p) for p in sorted(SOURCES.glob("*.txt"))]
     names = [s.file for s in sources]
     if len(set(names)) != len(names):
@@ -164,8 +165,8 @@ def render_all() -> None:
             render_txt(src, out)
         labels[src.file] = src.labels()
     text = json.dumps(dict(sorted(labels.items())), ensure_ascii=False, indent=2)
-    (SAMPLES / "LABELS.json").write_text(text + "\n", encoding="utf-8")
-    print(f"wrote {len(sources)} samples and LABELS.json to {SAMPLES}")
+    LABELS.write_text(text + "\n", encoding="utf-8")
+    print(f"wrote {len(sources)} samples to {SAMPLES} and their labels to {LABELS}")
 
 
 def date_forms(day: date) -> re.Pattern[str]:
@@ -247,10 +248,10 @@ def check_all() -> int:
     """Check the sample labels and the labelled evaluation set; return an exit status."""
     problems: list[str] = []
     sources = [read_source(p) for p in sorted(SOURCES.glob("*.txt"))]
-    stored = json.loads((SAMPLES / "LABELS.json").read_text(encoding="utf-8"))
+    stored = json.loads(LABELS.read_text(encoding="utf-8"))
     for src in sources:
         if stored.get(src.file) != src.labels():
-            problems.append(f"{src.file}: LABELS.json is stale; run make_samples.py")
+            problems.append(f"{src.file}: {LABELS.name} is stale; run make_samples.py")
         if not (SAMPLES / src.file).exists():
             problems.append(f"{src.file}: not rendered")
         problems += check_labels(src.file, plain(src.text), src.labels())
