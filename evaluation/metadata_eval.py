@@ -19,10 +19,21 @@ from indexer.metadata import extract_metadata
 from indexer.regions import Gazetteer, load_gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
-# Labelled sets: a folder of documents and the labels file that describes them.
-LABELLED_SETS: dict[str, Path] = {
-    "labelled": ROOT / "tests" / "data" / "labelled" / "labels.json",
-    "samples": ROOT / "tests" / "data" / "samples-labels.json",
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    """A labels file and the folder that holds the documents it describes."""
+
+    labels: Path
+    documents: Path
+
+
+LABELLED_SETS: dict[str, LabelledSet] = {
+    "labelled": LabelledSet(
+        ROOT / "tests" / "data" / "labelled" / "labels.json", ROOT / "tests" / "data" / "labelled"
+    ),
+    "samples": LabelledSet(ROOT / "tests" / "data" / "samples-labels.json", ROOT / "samples"),
 }
 VECTORS = ROOT / "tests" / "data" / "date_vectors.toml"
 PASS_MARK = 0.97
@@ -111,9 +122,11 @@ class VectorScores:
         }
 
 
-def evaluate_labelled(labels_file: Path, *, gazetteer: Gazetteer | None = None) -> MetadataScores:
+def evaluate_labelled(
+    labelled: LabelledSet, *, gazetteer: Gazetteer | None = None
+) -> MetadataScores:
     """Run extract_metadata over every labelled document and compare with its labels."""
-    labels: dict[str, dict[str, Any]] = json.loads(labels_file.read_text("utf-8"))
+    labels: dict[str, dict[str, Any]] = json.loads(labelled.labels.read_text("utf-8"))
     places = gazetteer if gazetteer is not None else load_gazetteer()
     doctype_hits = meeting_hits = 0
     dates = regions = municipalities = Counts()
@@ -121,7 +134,7 @@ def evaluate_labelled(labels_file: Path, *, gazetteer: Gazetteer | None = None) 
     seconds = 0.0
     for name, label in sorted(labels.items()):
         try:
-            pages = extract_text(labels_file.parent / name).pages
+            pages = extract_text(labelled.documents / name).pages
         except (ArchiveError, OSError) as error:
             misses.append(f"{name}: cannot read ({error})")
             pages = ("",)
@@ -200,15 +213,15 @@ def format_table(columns: dict[str, dict[str, float]]) -> str:
 
 
 def collect(
-    sets: dict[str, Path] | None = None,
+    sets: dict[str, LabelledSet] | None = None,
 ) -> tuple[dict[str, MetadataScores], VectorScores]:
     """Scores of every labelled set that exists here, and of the date vectors."""
     gazetteer = load_gazetteer()
     chosen = LABELLED_SETS if sets is None else sets
     scores = {
-        name: evaluate_labelled(path, gazetteer=gazetteer)
-        for name, path in chosen.items()
-        if path.is_file()
+        name: evaluate_labelled(labelled, gazetteer=gazetteer)
+        for name, labelled in chosen.items()
+        if labelled.labels.is_file()
     }
     return scores, evaluate_vectors()
 

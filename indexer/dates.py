@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -113,7 +114,8 @@ _NUMBER_LED = re.compile(
         (?![\d]|[.,]\d))
     # day.month.year, day/month-year, day/month/year, day-month-yyyy; maybe a range 28.-29.
   | (?P<num>(?<!\d)(?<!\d[.,])
-        (?:(?P<num_d1>[0-3]?\d)\.{_GAP}(?:{_DASH}|og|til){_GAP})?
+        (?:(?P<num_first>(?P<num_d1>[0-3]?\d)\.(?:(?P<num_m1>[01]?\d)\.?)?)
+            {_GAP}(?P<num_sep>{_DASH}|og|til){_GAP})?
         (?P<num_d>[0-3]?\d)
         (?:\.(?P<num_dot>[01]?\d)\.(?:[^\S\n](?=\d{{4}}(?!\d)))?|/(?P<num_slash>[01]?\d)[/-]|-(?P<num_dash>[01]?\d)-(?=\d{{4}}))
         (?P<num_y>{_YEAR4}|{_YEAR2}))
@@ -125,8 +127,8 @@ _NUMBER_LED = re.compile(
         (?=\s?[0-2]\d:[0-5]\d))
     # 15. mars 2016, 1.jan 2015, 28.-29. april, 28.29 april, 3. og 4. juli, 28. april–2. mai
   | (?P<txt>(?<![\d/])(?<!\d[.,])
-        (?:(?P<txt_d1>[0-3]?\d)\.?(?:[^\S\n]*(?P<txt_m1>{_MONTH})\.?)?
-            (?:{_GAP}(?:{_DASH}|og|til|&){_GAP}(?:(?:{_WEEKDAY})\.?{_GAP})?|(?<=\.)))?
+        (?:(?P<txt_first>(?P<txt_d1>[0-3]?\d)\.?(?:[^\S\n]*(?P<txt_m1>{_MONTH})\.?)?)
+            (?:{_GAP}(?P<txt_sep>{_DASH}|og|til|&){_GAP}(?:(?:{_WEEKDAY})\.?{_GAP})?|(?<=\.)))?
         (?P<txt_d>[0-3]?\d)(?:(?P<txt_dot>\.){_GAP}|[^\S\n]*)
         (?P<txt_m>{_MONTH})\.?(?![a-zæøå])
         (?:,?{_GAP}(?P<txt_y>{_YEAR4}))?)
@@ -252,12 +254,12 @@ _SIGNED = re.compile(
 _CLOCK_AFTER = re.compile(
     r"[^\S\n]*,?[^\S\n]*(?:(?:fra[^\S\n]+)?(?:kl|klokka|klokken)\.?[^\S\n]*)?[0-2]?\d[:.][0-5]\d"
 )
-_DAY_INTRO = re.compile(rf"(?:^|[^\w])(?:den|d\.|{_WEEKDAY})\.?,?[^\S\n]*$", re.IGNORECASE)
+_DAY_INTRO = re.compile(rf"(?:^|[^\w])(?:den|(?-i:d)\.|{_WEEKDAY})\.?,?[^\S\n]*$", re.IGNORECASE)
 # Words that make a bare "20.2." or "16.09" a date: "innen mandag 20.2.", "den 16.09".
 _DM_INTRO = re.compile(
     rf"""
     (?:^|[^\w])
-    (?:den|d\.|{_WEEKDAY}                                      # den 16.09, mandag 20.2.
+    (?:den|(?-i:d)\.|{_WEEKDAY}                                # den 16.09, mandag 20.2.
       |innen|innan|frist(?:en)?|senest|seinast|fra|frå|til|per|pr\.   # deadlines, periods
       |\w*møte[tn]?|(?:møte)?innkalling|referat|protokoll)       # styremøte 14.3.
     \.?,?[^\S\n]*$
@@ -265,11 +267,25 @@ _DM_INTRO = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÆØÅ])|[!?;]\s*")
-_DIGITS = re.compile(r"\d+")
 _WORD_START = re.compile(r"\b[^\W\d_]")
-_WEEK_HINT = re.compile(r"uk|vek|q", re.IGNORECASE)
-# What may follow the first number of a date: a separator, a month word, a dash or "og".
-_DATE_MARK = re.compile(rf"[./]|{_DASH}|[^\S\n]*(?:[^\W\d_]|{_DASH})")
+# Numbers worth a closer look: one followed by a date mark, or a year. The leading digit lets
+# the regex engine skip to digits at C speed; a number that is neither fails at once.
+_NUMBER_SPOT = re.compile(
+    rf"""
+    \d(?<!\d\d)\d*+                              # a whole number, not the tail of a longer one
+    (?:(?P<mark>(?=[./]|{_DASH}|[^\S\n]*+(?:[^\W\d_]|{_DASH})))   # 15.03.16, 15. mars, 28-29
+      |(?P<year>(?<=(?:19|20)\d\d)(?<!\d{{5}})))    # høsten 2018: a year of four digits
+    """,
+    re.VERBOSE,
+)
+_WEEK_SPOT = re.compile(
+    r"""
+    (?<!\w)(?i:uke|uka|ukene|veke|veka|vekene|veko)[^\S\n]*+(?:nr\.?[^\S\n]*+)?(?=\d)  # uke 12
+  | (?<!\w)Q(?=[1-4])                                                              # Q3 2019
+    """,
+    re.VERBOSE,
+)
+_WEEK_LETTERS = ("uk", "Uk", "UK", "vek", "Vek", "VEK", "Q")
 _COMPACT_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
 _BLANK_PREFIX = re.compile(
     rf"^[^\S\n]*(?:(?:den|d\.)[^\S\n]*)?(?:(?:{_WEEKDAY})\.?,?)?[^\S\n]*$", re.IGNORECASE
@@ -310,22 +326,30 @@ def find_dates(
     """Every date, range or period written in the pages, in document order, with its role."""
     found: list[_Found] = []
     for page_no, text in enumerate(pages, start=1):
-        if any(ch.isdigit() for ch in text):
-            found.extend(_merge_ranges(text, list(_scan(text, page_no))))
+        found.extend(_merge_ranges(text, list(_scan(text, page_no))))
     if not found:
         return []
     roles = [_role(pages[f.page - 1], f) for f in found]
     anchors = _anchors(found, roles)
+    keys = [a.key for a in anchors]
+    # Resolved days lend their year onwards ("12. juni, 21. september og 7. desember") unless
+    # the document only gave whole years, months or seasons to go by.
+    chain = not anchors or anchors[0].day is not None
     fallback = _fallback_anchor(filename, reference_year)
     mentions: list[DateMention] = []
     for item, role in zip(found, roles, strict=True):
         text = pages[item.page - 1]
         start, end = item.start, item.end
         if start is None or end is None:
-            resolved = _resolve_year(item, anchors, fallback, role)
+            resolved = _resolve_year(item, anchors, keys, fallback, role)
             if resolved is None:
                 continue
             start, end = resolved
+            if chain and item.precision == "day" and role not in ("law", "previous_meeting"):
+                key = (item.page, item.char_start)
+                index = bisect_right(keys, key)
+                keys.insert(index, key)
+                anchors.insert(index, _Anchor(key, start, start.year))
         mentions.append(
             DateMention(
                 start=start,
@@ -391,30 +415,36 @@ def find_meeting_date(
 
 
 def _candidates(text: str) -> Iterator[re.Match[str]]:
-    """Candidate matches, tried only where a number could start or end a date.
+    """Candidate matches, tried only at the few places where a date could begin.
 
-    Every date form holds a number, so a C-speed digit scan picks the few places worth running
-    the big patterns at: a number followed by a date mark, or a year or week number with the
-    last few word starts before it ("høsten 2018", "uke 12"). Tables of plain numbers cost
-    almost nothing.
+    Every date form holds a number, so one C-speed scan finds the numbers worth a closer
+    look: one followed by a date mark, a year, or a week number. Word-led forms ("høsten
+    2018", "januar–mars 2019") are tried from the last few word starts before their year.
+    Tables of plain numbers cost almost nothing.
     """
+    spots: Iterable[tuple[int, int, str | None]] = (
+        (*m.span(), m.lastgroup) for m in _NUMBER_SPOT.finditer(text)
+    )
+    if any(letters in text for letters in _WEEK_LETTERS):
+        weeks = ((*m.span(), "week") for m in _WEEK_SPOT.finditer(text))
+        spots = heapq.merge(spots, weeks)
     done = 0
-    for run in _DIGITS.finditer(text):
-        start, end = run.span()
+    for start, end, kind in spots:
         if start < done:
             continue
         tries: list[tuple[int, re.Pattern[str]]] = []
-        length = end - start
-        if (length == 4 and text[start : start + 2] in ("19", "20")) or (
-            length <= 2 and _WEEK_HINT.search(text[max(0, start - 12) : start])
-        ):
-            window = max(done, start - 48)
-            words = [w.start() for w in _WORD_START.finditer(text, window, start)][-4:]
-            tries.extend((pos, _WORD_LED) for pos in words)
-        if length <= 4 and _DATE_MARK.match(text, end):
-            tries.append((start, _NUMBER_LED))
-        if length > 2 and text[end : end + 1] == ".":
-            tries.append((end - 2, _NUMBER_LED))  # "113.09.2019 20:14": a count glued on
+        if kind == "week":
+            tries.append((start, _WORD_LED))
+        else:
+            length = end - start
+            if length == 4 and text[start : start + 2] in ("19", "20"):
+                window = max(done, start - 48)
+                words = [w.start() for w in _WORD_START.finditer(text, window, start)][-4:]
+                tries.extend((pos, _WORD_LED) for pos in words)
+            if kind == "mark" and length <= 4:
+                tries.append((start, _NUMBER_LED))
+            if length > 2 and text[end : end + 1] == ".":
+                tries.append((end - 2, _NUMBER_LED))  # "113.09.2019 20:14": a count glued on
         for pos, pattern in tries:
             match = pattern.match(text, pos)
             if match is not None:
@@ -482,17 +512,14 @@ def _numeric(text: str, page: int, match: re.Match[str]) -> Iterator[_Found]:
         year = int(raw_year) + (2000 if int(raw_year) < 70 else 1900)
     else:
         year = int(raw_year)
-    last = _make_date(year, month, int(match["num_d"]))
-    if last is None:
+    day = int(match["num_d"])
+    if _make_date(year, month, day) is None:
         return
-    first = last
-    if match["num_d1"] is not None:
-        first_day = _make_date(year, month, int(match["num_d1"]))
-        if first_day is None or first_day >= last:
-            yield _Found(last, last, "day", page, match.start("num_d"), match.end())
-            return
-        first = first_day
-    yield _Found(first, last, "day", page, match.start(), match.end())
+    if match["num_d1"] is None:
+        yield from _maybe_yearless(page, match.start(), match.end(), year, (month, day) * 2)
+        return
+    first = (int(match["num_m1"] or month), int(match["num_d1"]))
+    yield from _two_days(page, match, "num", year, first, (month, day))
 
 
 def _day_month(text: str, page: int, match: re.Match[str]) -> Iterator[_Found]:
@@ -548,30 +575,39 @@ def _textual(text: str, page: int, match: re.Match[str]) -> Iterator[_Found]:
             return  # "12Mar", "3 mai-møter": a bare number before a month name is no date
         if month_word[0].isupper() and re.match(r"\.?[^\S\n]+[A-ZÆØÅ][a-zæøå]", after):
             return  # "1. Jan Olsen", "2. Mai Britt": list numbers before people's names
-    first_month, first_day = month, day
-    if match["txt_d1"] is not None:
-        first_day = int(match["txt_d1"])
-        if match["txt_m1"] is not None:
-            first_parse = _parse_day_month(f"1 {match['txt_m1']}")
-            first_month = first_parse[0] if first_parse else month
-        elif first_day >= day:  # "16 - 3. april": not a range, only the second number is ours
-            yield from _textual_single(page, match, month, day, year)
-            return
-    elif match["txt_m1"] is not None:
+    if match["txt_d1"] is None:
+        yield from _maybe_yearless(page, match.start(), match.end(), year, (month, day) * 2)
         return
-    start_pos = match.start("txt_d1") if match["txt_d1"] is not None else match.start("txt_d")
-    yield from _maybe_yearless(
-        page, start_pos, match.end(), year, (first_month, first_day, month, day)
+    first_month = _month_number(match["txt_m1"]) if match["txt_m1"] else month
+    yield from _two_days(
+        page, match, "txt", year, (first_month or month, int(match["txt_d1"])), (month, day)
     )
 
 
-def _textual_single(
-    page: int, match: re.Match[str], month: int, day: int, year: int | None
+def _two_days(
+    page: int,
+    match: re.Match[str],
+    kind: str,
+    year: int | None,
+    first: tuple[int, int],
+    last: tuple[int, int],
 ) -> Iterator[_Found]:
-    """The second half of a failed range, read as one day."""
-    yield from _maybe_yearless(
-        page, match.start("txt_d"), match.end(), year, (month, day, month, day)
-    )
+    """A range "28.–29. april", or two days "4. og 18. juni"; "16 - 3. april" is only the 3rd."""
+    first_year = None if year is None else year - (first[0] > last[0])
+    one_year_apart = _make_date(2001 - (first[0] > last[0]), *first), _make_date(2001, *last)
+    start, end = match.start(f"{kind}_d"), match.end()
+    if one_year_apart[0] is None or one_year_apart[1] is None:
+        gap = 0  # "§ 3.19 – 18.03.2014": the first number is no day
+    else:
+        gap = (one_year_apart[1] - one_year_apart[0]).days
+    if gap <= 0:  # not a range: only the second number is a day of this month
+        yield from _maybe_yearless(page, start, end, year, last * 2)
+    elif gap > 1 and (match[f"{kind}_sep"] or "").lower() in ("og", "&"):
+        first_end = match.end(f"{kind}_first")
+        yield from _maybe_yearless(page, match.start(), first_end, first_year, first * 2)
+        yield from _maybe_yearless(page, start, end, year, last * 2)
+    else:
+        yield from _maybe_yearless(page, match.start(), end, year, first + last)
 
 
 def _maybe_yearless(
@@ -723,10 +759,13 @@ def _fallback_anchor(filename: str, reference_year: int | None) -> _Anchor | Non
 
 
 def _resolve_year(
-    item: _Found, anchors: Sequence[_Anchor], fallback: _Anchor | None, role: str
+    item: _Found,
+    anchors: Sequence[_Anchor],
+    keys: Sequence[tuple[int, int]],
+    fallback: _Anchor | None,
+    role: str,
 ) -> tuple[date, date] | None:
     """Dates for a yearless day or week from the nearest preceding anchor (else following)."""
-    keys = [a.key for a in anchors]
     index = bisect_right(keys, (item.page, item.char_start)) - 1
     if index >= 0:
         anchor: _Anchor | None = anchors[index]

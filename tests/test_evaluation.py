@@ -7,7 +7,7 @@ import pytest
 from evaluation import metadata_eval
 from evaluation.metadata_eval import PASS_MARK, Counts, format_table
 
-LABELLED = metadata_eval.LABELLED_SETS["labelled"]
+LABELLED = metadata_eval.LABELLED_SETS["labelled"].labels
 
 
 @pytest.fixture(scope="module")
