@@ -130,7 +130,7 @@ _NUMBER_LED = re.compile(
         (?:(?P<txt_first>(?P<txt_d1>[0-3]?\d)\.?(?:[^\S\n]*(?P<txt_m1>{_MONTH})\.?)?)
             (?:{_GAP}(?P<txt_sep>{_DASH}|og|til|&){_GAP}(?:(?:{_WEEKDAY})\.?{_GAP})?|(?<=\.)))?
         (?P<txt_d>[0-3]?\d)(?:(?P<txt_dot>\.){_GAP}|[^\S\n]*)
-        (?P<txt_m>{_MONTH})\.?(?![a-zæøå])
+        (?P<txt_m>{_MONTH})(?P<txt_mdot>\.)?(?![a-zæøå])
         (?:,?{_GAP}(?P<txt_y>{_YEAR4}))?)
     # 1. kvartal 2019, første halvår 2018, andre halvår i 2018
   | (?P<part>(?<![\w.])(?P<part_n>[1-4]\.|første|fyrste|andre|annen|tredje|fjerde|siste)
@@ -200,6 +200,7 @@ _LAW_BEFORE = re.compile(
     (?:^|[^\w])
     (?:\w*lov(?:en|a|ens)?|\w*forskrift(?:en|a)?|kgl\.[^\S\n]*res\.?     # "valgloven", "forskrift"
       |kongelig[^\S\n]+resolusjon|instruks|rundskriv)\)?
+    (?:[^\S\n]+om[^\S\n][^.\n;:]{1,80}?(?=[^\S\n]+(?:av|frå|fra)[^\S\n]))?  # "forskrift om X av"
     (?:[^\S\n]+(?:av|frå|fra|den|d\.|datert))?[^\S\n]*$
     """,
     re.VERBOSE | re.IGNORECASE,
@@ -238,7 +239,7 @@ _PREVIOUS_MEETING = re.compile(r"\b(?:forrige|førre|siste)[^\S\n]+\w*møte", re
 _APPROVAL = re.compile(r"\bgodkjen", re.IGNORECASE)
 _MINUTES_WORD = re.compile(r"\b(?:referat|protokoll|møtebok|\w*møte)", re.IGNORECASE)
 _DEADLINE = re.compile(
-    r"\b(?:\w*frist|innen|innan|senest|seinast|forfall[^\S\n]+meldes|meldes[^\S\n]+innen)\b",
+    r"\b(?:\w*frist\w*|innen|innan|senest|seinast|forfall[^\S\n]+meldes|meldes[^\S\n]+innen)\b",
     re.IGNORECASE,
 )
 _SIGNED = re.compile(
@@ -265,6 +266,10 @@ _DM_INTRO = re.compile(
     \.?,?[^\S\n]*$
     """,
     re.VERBOSE | re.IGNORECASE,
+)
+# Words earlier in the line that make a sentence-final "1.11." a date: "Frist ... var 1.11."
+_DM_CONTEXT = re.compile(
+    r"\b(?:\w*frist\w*|innen|innan|senest|seinast|dat[oe]\w*|\w*møte\w*)\b", re.I
 )
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÆØÅ])|[!?;]\s*")
 _WORD_START = re.compile(r"\b[^\W\d_]")
@@ -302,6 +307,7 @@ _BODY_START = re.compile(
     re.VERBOSE | re.IGNORECASE | re.MULTILINE,
 )
 
+_ABBREVIATIONS = frozenset(form for forms in MONTH_FORMS for form in forms[:-1])
 _ORDINALS = {"første": 1, "fyrste": 1, "andre": 2, "annen": 2, "tredje": 3, "fjerde": 4}
 
 
@@ -519,7 +525,7 @@ def _numeric(text: str, page: int, match: re.Match[str]) -> Iterator[_Found]:
         yield from _maybe_yearless(page, match.start(), match.end(), year, (month, day) * 2)
         return
     first = (int(match["num_m1"] or month), int(match["num_d1"]))
-    yield from _two_days(page, match, "num", year, first, (month, day))
+    yield from _two_days(page, match, "num", year, first, (month, day), match.end())
 
 
 def _day_month(text: str, page: int, match: re.Match[str]) -> Iterator[_Found]:
@@ -533,7 +539,8 @@ def _day_month(text: str, page: int, match: re.Match[str]) -> Iterator[_Found]:
         # and a dot that does not end the sentence. "10.10" may be a clock time, "1.2." a
         # section number, "Rom 12.10." a reference.
         padded = len(match["dm_m"]) == 2 and match["dm_dot"] is not None
-        if not padded or not re.match(r"[^\S\n]*[a-zæøå]", text[match.end() : match.end() + 3]):
+        runs_on = re.match(r"[^\S\n]*[a-zæøå]", text[match.end() : match.end() + 3])
+        if not padded or not (runs_on or _DM_CONTEXT.search(before)):
             return
     month, day = int(match["dm_m"]), int(match["dm_d"])
     if _make_date(2000, month, day) is not None:
@@ -575,13 +582,15 @@ def _textual(text: str, page: int, match: re.Match[str]) -> Iterator[_Found]:
             return  # "12Mar", "3 mai-møter": a bare number before a month name is no date
         if month_word[0].isupper() and re.match(r"\.?[^\S\n]+[A-ZÆØÅ][a-zæøå]", after):
             return  # "1. Jan Olsen", "2. Mai Britt": list numbers before people's names
+    end = match.end()
+    if year is None and match["txt_mdot"] and month_word.lower() not in _ABBREVIATIONS:
+        end -= 1  # "innen 20. oktober.": a full month name leaves the full stop to the sentence
     if match["txt_d1"] is None:
-        yield from _maybe_yearless(page, match.start(), match.end(), year, (month, day) * 2)
+        yield from _maybe_yearless(page, match.start(), end, year, (month, day) * 2)
         return
     first_month = _month_number(match["txt_m1"]) if match["txt_m1"] else month
-    yield from _two_days(
-        page, match, "txt", year, (first_month or month, int(match["txt_d1"])), (month, day)
-    )
+    first = (first_month or month, int(match["txt_d1"]))
+    yield from _two_days(page, match, "txt", year, first, (month, day), end)
 
 
 def _two_days(
@@ -591,11 +600,12 @@ def _two_days(
     year: int | None,
     first: tuple[int, int],
     last: tuple[int, int],
+    end: int,
 ) -> Iterator[_Found]:
     """A range "28.–29. april", or two days "4. og 18. juni"; "16 - 3. april" is only the 3rd."""
     first_year = None if year is None else year - (first[0] > last[0])
     one_year_apart = _make_date(2001 - (first[0] > last[0]), *first), _make_date(2001, *last)
-    start, end = match.start(f"{kind}_d"), match.end()
+    start = match.start(f"{kind}_d")
     if one_year_apart[0] is None or one_year_apart[1] is None:
         gap = 0  # "§ 3.19 – 18.03.2014": the first number is no day
     else:

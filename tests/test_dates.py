@@ -363,3 +363,11 @@ def test_manifest_dates_are_found_in_the_real_documents(name: str, days: list[da
         if not missing:
             break
     assert sorted(missing) == []
+
+
+def test_a_full_month_name_leaves_the_full_stop_to_the_sentence() -> None:
+    texts = [
+        m.text
+        for m in find_dates(["Forslaget kom 20. oktober. Frist 30. okt."], reference_year=2022)
+    ]
+    assert texts == ["20. oktober", "30. okt."]
