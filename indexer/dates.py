@@ -117,7 +117,9 @@ _NUMBER_LED = re.compile(
         (?:(?P<num_first>(?P<num_d1>[0-3]?\d)\.(?:(?P<num_m1>[01]?\d)\.?)?)
             {_GAP}(?P<num_sep>{_DASH}|og|til){_GAP})?
         (?P<num_d>[0-3]?\d)
-        (?:\.(?P<num_dot>[01]?\d)\.(?:[^\S\n](?=\d{{4}}(?!\d)))?|/(?P<num_slash>[01]?\d)[/-]|-(?P<num_dash>[01]?\d)-(?=\d{{4}}))
+        (?:\.(?P<num_dot>[01]?\d)\.(?:[^\S\n](?=\d{{4}}(?!\d)))?   # 15.03.16, 10.04. 2019
+          |/(?P<num_slash>[01]?\d)[/-]                     # 15/3-16, 3/3/15
+          |-(?P<num_dash>[01]?\d)-(?=\d{{4}}))               # 3-3-2015, four-digit years only
         (?P<num_y>{_YEAR4}|{_YEAR2}))
     # 16.09. and den 16.09: a yearless day and month with a zero-padded month
   | (?P<dm>(?<!\d)(?<!\d[.,])(?P<dm_d>[0-3]?\d)\.(?P<dm_m>0?[1-9]|1[0-2])(?P<dm_dot>\.)?
@@ -232,15 +234,20 @@ _MEETING_SENTENCE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _DATE_LABEL = re.compile(rf"^[^\S\n]*(?:dato|date){_LABEL_TAIL}", re.IGNORECASE)
+# "Neste møte", "neste ordinære styremøte", "kommande samling": a later meeting.
 _NEXT_MEETING = re.compile(
     r"\b(?:neste|nytt|kommende|komande)[^\S\n]+(?:\w+[^\S\n]+)?(?:\w*møte|samling)", re.IGNORECASE
 )
 _PREVIOUS_MEETING = re.compile(r"\b(?:forrige|førre|siste)[^\S\n]+\w*møte", re.IGNORECASE)
-_APPROVAL = re.compile(r"\bgodkjen", re.IGNORECASE)
+_APPROVAL = re.compile(r"\bgodkjen", re.IGNORECASE)  # godkjenning, godkjent, godkjennes
 _MINUTES_WORD = re.compile(r"\b(?:referat|protokoll|møtebok|\w*møte)", re.IGNORECASE)
 _DEADLINE = re.compile(
-    r"\b(?:\w*frist\w*|innen|innan|senest|seinast|forfall[^\S\n]+meldes|meldes[^\S\n]+innen)\b",
-    re.IGNORECASE,
+    r"""
+    \b(?:\w*frist\w*                                   # frist, høringsfristen, søknadsfrist
+      |innen|innan|senest|seinast                       # innen 1. mars
+      |forfall[^\S\n]+meldes|meldes[^\S\n]+innen)\b     # Forfall meldes (innen)
+    """,
+    re.VERBOSE | re.IGNORECASE,
 )
 _SIGNED = re.compile(
     rf"""
@@ -269,9 +276,19 @@ _DM_INTRO = re.compile(
 )
 # Words earlier in the line that make a sentence-final "1.11." a date: "Frist ... var 1.11."
 _DM_CONTEXT = re.compile(
-    r"\b(?:\w*frist\w*|innen|innan|senest|seinast|dat[oe]\w*|\w*møte\w*)\b", re.I
+    r"""
+    \b(?:\w*frist\w*|innen|innan|senest|seinast          # deadlines
+      |dat[oe]\w*|\w*møte\w*)\b                         # dates and meetings
+    """,
+    re.VERBOSE | re.IGNORECASE,
 )
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÆØÅ])|[!?;]\s*")
+_SENTENCE_BREAK = re.compile(
+    r"""
+    (?<=[.!?;])\s+(?=[A-ZÆØÅ])    # a full stop before a capital ("15. mars" keeps its dot)
+  | [!?;]\s*                      # other sentence marks always end a clause
+    """,
+    re.VERBOSE,
+)
 _WORD_START = re.compile(r"\b[^\W\d_]")
 # Numbers worth a closer look: one followed by a date mark, or a year. The leading digit lets
 # the regex engine skip to digits at C speed; a number that is neither fails at once.
@@ -433,7 +450,7 @@ def _candidates(text: str) -> Iterator[re.Match[str]]:
     )
     if any(letters in text for letters in _WEEK_LETTERS):
         weeks = ((*m.span(), "week") for m in _WEEK_SPOT.finditer(text))
-        spots = heapq.merge(spots, weeks)
+        spots = heapq.merge(spots, weeks, key=lambda spot: spot[0])
     done = 0
     for start, end, kind in spots:
         if start < done:
