@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 from dataclasses import dataclass
 
 
@@ -12,13 +14,12 @@ class AnalysisOutcome:
     note: str = ""
 
 
-def measure() -> AnalysisOutcome:
-    """Call benchmarks.analysis_bench if it exists; its ratio, or why there is none."""
+def measure(*, docs: int = 300, rounds: int = 3) -> AnalysisOutcome:
+    """Run benchmarks.analysis_bench (its own fresh processes) quietly; its median ratio."""
     try:
         module = importlib.import_module("benchmarks.analysis_bench")
     except ImportError as exc:
         return AnalysisOutcome(None, f"benchmarks/analysis_bench.py cannot be imported ({exc})")
-    func = getattr(module, "indexing_ratio", None)
-    if func is None:
-        return AnalysisOutcome(None, "benchmarks/analysis_bench.py has no indexing_ratio()")
-    return AnalysisOutcome(float(func()))
+    with contextlib.redirect_stdout(io.StringIO()):
+        ratio = module.main(["--docs", str(docs), "--rounds", str(rounds)])
+    return AnalysisOutcome(float(ratio))

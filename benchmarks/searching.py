@@ -213,6 +213,7 @@ def measure_search(
     server_cm = running_server(home) if has_web_ui() else None
     if server_cm is None:
         run.http_note = "webui.create_app does not exist yet"
+    conn: http.client.HTTPConnection | None = None
     try:
         server = server_cm.__enter__() if server_cm else None
         conn = http.client.HTTPConnection("127.0.0.1", server.port) if server else None
@@ -235,6 +236,8 @@ def measure_search(
             measure_concurrency(server, specs, run, seconds=concurrency_seconds)
             run.server_peak_rss_mb = peak_rss_bytes(server.process.pid) / 2**20
     finally:
+        if conn:
+            conn.close()
         if server_cm:
             server_cm.__exit__(None, None, None)
         archive.close()
