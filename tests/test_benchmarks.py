@@ -46,7 +46,8 @@ def test_smoke_run_fills_every_row(tmp_path: Path) -> None:
     text = output.read_text(encoding="utf-8")
     assert text.startswith("# Benchmark results\n")
     assert "- Commit: " in text and "- Machine: " in text
-    rows = {line.split(" | ")[0].lstrip("| ") for line in text.splitlines() if line.startswith("| ")}
+    lines = text.splitlines()
+    rows = {line.split(" | ")[0].lstrip("| ") for line in lines if line.startswith("| ")}
     expected = {
         "1. pdfminer.six raw, 1 core (pages/s)",
         "1. pdftotext, 1 core (pages/s; × pdfminer)",
