@@ -240,6 +240,11 @@ _NEXT_MEETING = re.compile(
 )
 _PREVIOUS_MEETING = re.compile(r"\b(?:forrige|førre|siste)[^\S\n]+\w*møte", re.IGNORECASE)
 _APPROVAL = re.compile(r"\bgodkjen", re.IGNORECASE)  # godkjenning, godkjent, godkjennes
+# "Protokollen er godkjent av leder 20.06.2018": these minutes, signed, not earlier ones.
+_SELF_APPROVED = re.compile(
+    r"\b(?:protokollen|referatet|møteboka|møteboken)[^\S\n]+(?:er|ble|vart|blir)[^\S\n]+godkjent",
+    re.IGNORECASE,
+)
 _MINUTES_WORD = re.compile(r"\b(?:referat|protokoll|møtebok|\w*møte)", re.IGNORECASE)
 _DEADLINE = re.compile(
     r"""
@@ -860,6 +865,8 @@ def _role(text: str, found: _Found) -> str:
     has_year = text[end - 4 : end].isdigit()
     if _LAW_BEFORE.search(clause) or (has_year and _LAW_AFTER.match(after)):
         return "law"
+    if _SELF_APPROVED.search(clause):
+        return "signed"
     if _PREVIOUS_MEETING.search(clause) or (
         _APPROVAL.search(line) and _MINUTES_WORD.search(clause)
     ):

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from archive.models import DateMention, Evidence
+from archive.models import DateMention, Evidence, Metadata
 from indexer.dates import dates_in_filename, find_dates, find_meeting_date
 
 DATA = Path(__file__).parent / "data"
@@ -309,6 +309,230 @@ def test_meeting_date_in_unseen_shapes(
     doctype: str, filename: str, text: str, expected: date
 ) -> None:
     assert _meeting(text, doctype, filename)[0] == expected
+
+
+# Whole documents in shapes the extractor was not tuned on: protocol and notice exports,
+# a saksframlegg, a letter, nynorsk minutes, e-mail; every day-precise date and the meeting.
+UNSEEN_DOCUMENTS: list[tuple[str, str, str | None, list[str]]] = [
+    (
+        "minutes",
+        """Møteprotokoll
+
+Utvalg: Kommunestyret
+Møtested: Kommunestyresalen, Rådhuset
+Dato: 21.06.2023
+Tidspunkt: 10:00 - 16:15
+
+Følgende faste medlemmer møtte:
+Navn Funksjon Representerer
+Ole Hansen Ordfører AP
+
+Fra administrasjonen møtte: Kommunedirektør Anne Berg
+
+Protokollen godkjennes ved elektronisk signatur.
+
+Saksliste
+Utvalgs-saksnr Innhold Lukket
+PS 45/23 Godkjenning av protokoll fra 16.05.2023
+PS 46/23 Årsregnskap og årsberetning 2022
+PS 47/23 Reguleringsplan for Sjøvegan sentrum, planID 2023002 - sluttbehandling
+PS 48/23 Økonomirapport 1. tertial 2023
+
+PS 46/23 Årsregnskap og årsberetning 2022
+Rådmannens innstilling:
+Kommunestyret godkjenner årsregnskapet for 2022 med et mindreforbruk på kr 3 456 789,-.
+Behandling i Kommunestyret - 21.06.2023:
+Vedtak: Som innstillingen.
+
+PS 47/23 Reguleringsplan
+Planforslaget var lagt ut til offentlig ettersyn i perioden 10.03.2023 – 24.04.2023. Det kom 5
+merknader.
+Vedtak i Formannskapet 06.06.2023: Formannskapet tilrår at planen vedtas.
+""",
+        "2023-06-21",
+        ["2023-03-10", "2023-04-24", "2023-05-16", "2023-06-06", "2023-06-21"],
+    ),
+    (
+        "other",
+        """Saksframlegg
+
+Arkivsak-dok. 22/01234-3
+Saksbehandler Kari Nordmann
+
+Behandles av Møtedato
+Formannskapet 02.11.2022
+Kommunestyret 17.11.2022
+
+Budsjett 2023 og økonomiplan 2023–2026
+
+Vedlegg
+1 Budsjettdokument datert 20.10.2022
+2 Høringsuttalelse fra eldrerådet av 27.10.22
+
+Saksopplysninger
+Kommunedirektøren la fram sitt forslag 20. oktober. Frist for innspill var 1.11.
+Statsbudsjettet ble lagt fram 6. oktober 2022.
+""",
+        None,
+        ["2022-10-06", "2022-10-20", "2022-10-27", "2022-11-01", "2022-11-02", "2022-11-17"],
+    ),
+    (
+        "other",
+        """Deres ref.: 23/456   Vår ref.: 2023/789-2   Dato: 3. mai 2023
+
+Svar på søknad om tilskudd
+
+Vi viser til søknad datert 14.02.2023 og ettersendt dokumentasjon 2. og 9. mars.
+Tilskuddet utbetales når sluttrapport er mottatt, senest 31.12.2024.
+Tilsagnet bortfaller dersom prosjektet ikke er startet innen 1. oktober 2023.
+Jf. forskrift om regionale utviklingsmidler av 7. juli 2021.
+""",
+        None,
+        ["2023-02-14", "2023-03-02", "2023-03-09", "2023-05-03", "2023-10-01", "2024-12-31"],
+    ),
+    (
+        "minutes",
+        """MØTEBOK
+
+Organ: Formannskapet
+Møtestad: Kommunehuset
+Møtedato: 12.09.2022
+Tid: 09:00 – 14:30
+
+Til stades: 7 medlemmer
+Forfall: Kari Vik
+
+Sakliste
+PS 34/22 Godkjenning av møtebok frå møte 22.08.2022
+PS 35/22 Høyring – regional plan for kompetanse. Høyringsfristen er 30. september.
+
+Neste møte vert 10. oktober kl. 09.00.
+""",
+        "2022-09-12",
+        ["2022-08-22", "2022-09-12", "2022-09-30", "2022-10-10"],
+    ),
+    (
+        "other",
+        """Fra: Per Moss <per.moss@example.no>
+Sendt: onsdag 5. april 2023 14:02
+Til: Hålogalandsrådet
+Kopi:
+Emne: SV: Innkalling til møte 18.04.
+
+Takk for innkallingen. Jeg kommer, men må gå kl. 14.00.
+
+-----Opprinnelig melding-----
+Fra: Gunn Elise Bratsberg
+Sendt: 3. april 2023 09:15
+Emne: Innkalling til møte 18.04.
+""",
+        None,
+        ["2023-04-03", "2023-04-05", "2023-04-18"],
+    ),
+    (
+        "notice",
+        """Til medlemmene i Ofoten regionråd
+
+Narvik, 28. september 2017
+
+INNKALLING
+
+Ofoten regionråd innkalles herved til møte.
+
+Saksliste:
+Sak 20/17 Godkjenning av innkalling og saksliste
+Sak 21/17 Godkjenning av protokoll fra møtet 1. juni 2017
+Sak 22/17 Samferdsel
+Sak 23/17 Eventuelt
+
+Møtet holdes torsdag 12. oktober 2017 kl. 10.00–15.00 i Evenes kulturarena.
+
+Med hilsen
+Trond Eilertsen
+""",
+        "2017-10-12",
+        ["2017-06-01", "2017-09-28", "2017-10-12"],
+    ),
+    (
+        "minutes",
+        """Protokoll
+
+Sør-Troms regionråd
+Ibestad, 14.–15. juni 2018
+
+Tilstede: ordførerne i Harstad, Kvæfjord, Ibestad og Salangen.
+
+Sak 30/18 Godkjenning av protokoll fra møtet 20.04.2018 – godkjent.
+Sak 31/18 Felles næringskonferanse 24. oktober i Harstad.
+Vedtak: Regionrådet stiller seg bak konferansen og bevilger kr 50.000.
+Sak 32/18 Møteplan høsten 2018: 13. september og 6. desember.
+
+Protokollen er godkjent av leder og nestleder 20.06.2018.
+""",
+        "2018-06-14",
+        [
+            "2018-04-20",
+            "2018-06-14",
+            "2018-06-15",
+            "2018-06-20",
+            "2018-09-13",
+            "2018-10-24",
+            "2018-12-06",
+        ],
+    ),
+    (
+        "minutes",
+        """REFERAT
+
+Møte i arbeidsgruppen for reiseliv i Nord-Troms
+Onsdag 6. februar kl. 12.00–15.00, Halti, Storslett
+
+Til stede: reiselivsaktørene og næringssjefene
+Sak 1 Status for destinasjonsstrategien. Frist for høringssvar er 1. mars.
+Sak 2 Vintersesongen 2019: Turistene kommer nå fra uke 45 til påske.
+
+Referent: Berit Hætta Isaksen
+Storslett, 8. februar 2019
+""",
+        "2019-02-06",
+        ["2019-02-06", "2019-02-08", "2019-03-01"],
+    ),
+    (
+        "notice",
+        """Møteinnkalling
+
+Hålogalandsrådet
+
+Dato: 05.03.2021
+Vår ref: 21/88
+
+Til rådets medlemmer
+
+Rådet innkalles til digitalt møte på Teams fredag 26. mars kl. 09.00–12.00.
+
+SAKSLISTE
+01/21 Godkjenning av innkalling og saksliste
+02/21 Godkjenning av protokoll fra møtet 11. desember 2020
+03/21 Handlingsplan 2021
+04/21 Orienteringer
+""",
+        "2021-03-26",
+        ["2020-12-11", "2021-03-05", "2021-03-26"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("doctype", "text", "meeting", "days"), UNSEEN_DOCUMENTS, ids=[str(i) for i in range(9)]
+)
+def test_dates_and_meeting_date_of_unseen_documents(
+    doctype: str, text: str, meeting: str | None, days: list[str]
+) -> None:
+    pages = text.split("\f")
+    mentions = find_dates(pages)
+    found = sorted({d.isoformat() for d in Metadata(mentions=tuple(mentions)).dates})
+    day, _evidence = find_meeting_date(pages, mentions, doctype=doctype)
+    assert (found, day.isoformat() if day else None) == (days, meeting)
 
 
 # --- the real documents ----------------------------------------------------------------------
