@@ -112,16 +112,17 @@ def words(text: str) -> list[str]:
 
 
 class Word(NamedTuple):
-    """One indexed word of a text: as written (lower case), where, and its forms."""
+    """One word of a text: as written (lower case), where, and its forms (None for a stop
+    word, which only the exact view keeps, so that a quoted phrase is exact)."""
 
     exact: str
     start: int
     end: int
-    forms: Forms
+    forms: Forms | None
 
 
 def analyse(text: str) -> list[Word]:
-    """The words of an NFC text without stop words; offsets are into that text."""
+    """The words of an NFC text; offsets are into that text."""
     out = []
     cached = _forms_cache.get
     for m in WORD.finditer(text):
@@ -129,8 +130,9 @@ def analyse(text: str) -> list[Word]:
         if SOFT_HYPHEN in exact:
             exact = exact.replace(SOFT_HYPHEN, "")
         if exact in STOP_WORDS:
-            continue
-        out.append(Word(exact, m.start(), m.end(), cached(exact) or forms(exact)))
+            out.append(Word(exact, m.start(), m.end(), None))
+        else:
+            out.append(Word(exact, m.start(), m.end(), cached(exact) or forms(exact)))
     return out
 
 
@@ -167,34 +169,58 @@ def analysed(text: str) -> Analysis:
     return result
 
 
-def _stem_terms(word: Word) -> tuple[str, ...]:
-    return (word.forms.stem,)
+def _stem_terms(forms: Forms, exact: str) -> tuple[str, ...]:
+    return (forms.stem,)
 
 
-def _exact_terms(word: Word) -> tuple[str, ...]:
-    return (word.exact,)
+def _exact_terms(forms: Forms, exact: str) -> tuple[str, ...]:
+    return (exact,)
 
 
-def _folded_terms(word: Word) -> tuple[str, ...]:
-    return (word.forms.folded,) if word.forms.folded else ()
+def _folded_terms(forms: Forms, exact: str) -> tuple[str, ...]:
+    return (forms.folded,) if forms.folded else ()
 
 
-def _part_terms(word: Word) -> tuple[str, ...]:
-    return word.forms.parts
+def _part_terms(forms: Forms, exact: str) -> tuple[str, ...]:
+    return forms.parts
 
 
-VIEWS: dict[str, Callable[[Word], tuple[str, ...]]] = {
+def _title_terms(forms: Forms, exact: str) -> tuple[str, ...]:
+    """A title is short and says what the document is about: a word in it counts by its stem,
+    its folded stem and its compound parts, in one field (Reiselivsutvikling gives reiseliv)."""
+    if forms.folded is None and not forms.parts:
+        return (forms.stem,)
+    return tuple(dict.fromkeys((forms.stem, forms.folded or forms.stem, *forms.parts)))
+
+
+VIEWS: dict[str, Callable[[Forms, str], tuple[str, ...]]] = {
     "stem": _stem_terms,
     "exact": _exact_terms,
     "folded": _folded_terms,
     "parts": _part_terms,
+    "title": _title_terms,
 }
 
 
+def view_words(words: list[Word], view: str) -> Iterator[tuple[int, Word, tuple[str, ...]]]:
+    """(position, word, terms) of each word a view keeps. The exact view keeps stop words and
+    counts them as positions; the others skip them and number the rest without gaps."""
+    terms_of = VIEWS[view]
+    if view == "exact":
+        for pos, word in enumerate(words):
+            yield pos, word, (word.exact,)
+        return
+    pos = 0
+    for word in words:
+        if word.forms is not None:
+            yield pos, word, terms_of(word.forms, word.exact)
+            pos += 1
+
+
 class NorwegianAnalyzer(Analyzer):  # type: ignore[misc]
-    """One view of the Norwegian analysis of a text: stems, exact words, folded stems or
-    compound parts. The views of one text share a single pass over it; when indexing, words
-    on the first page weigh LEAD_WEIGHT."""
+    """One view of the Norwegian analysis of a text: exact words, stems, folded stems,
+    compound parts, or all but exact words (for titles). The views of one text share a single
+    pass over it; when indexing, words on the first page weigh LEAD_WEIGHT."""
 
     def __init__(self, view: str) -> None:
         if view not in VIEWS:
@@ -218,7 +244,6 @@ class NorwegianAnalyzer(Analyzer):  # type: ignore[misc]
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        terms_of = VIEWS[self.view]
         if tokenize:
             words, lead_end = analysed(value)
         else:
@@ -226,9 +251,9 @@ class NorwegianAnalyzer(Analyzer):  # type: ignore[misc]
         if mode != "index":
             lead_end = 0
         token.stopped = False
-        for pos, word in enumerate(words):
+        for pos, word, terms in view_words(words, self.view):
             boost = LEAD_WEIGHT if word.start < lead_end else 1.0
-            for term in terms_of(word):
+            for term in terms:
                 token.text = term
                 token.boost = boost
                 if keeporiginal:
@@ -251,13 +276,12 @@ class NorwegianText(TEXT):  # type: ignore[misc]
 
     def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         words, lead_end = analysed(value)
-        terms_of = VIEWS[self.view]
         weights: dict[str, float] = defaultdict(float)
         if isinstance(self.format, Positions):
             positions: dict[str, list[int]] = defaultdict(list)
-            for pos, word in enumerate(words):
+            for pos, word, terms in view_words(words, self.view):
                 boost = LEAD_WEIGHT if word.start < lead_end else 1.0
-                for term in terms_of(word):
+                for term in terms:
                     positions[term].append(pos)
                     weights[term] += boost
             encode = self.format.encode
@@ -265,9 +289,9 @@ class NorwegianText(TEXT):  # type: ignore[misc]
                 yield term.encode("utf-8"), len(where), weights[term], encode(where)
         else:
             counts: dict[str, int] = defaultdict(int)
-            for word in words:
+            for _, word, terms in view_words(words, self.view):
                 boost = LEAD_WEIGHT if word.start < lead_end else 1.0
-                for term in terms_of(word):
+                for term in terms:
                     counts[term] += 1
                     weights[term] += boost
             for term, count in counts.items():
@@ -277,10 +301,15 @@ class NorwegianText(TEXT):  # type: ignore[misc]
 def match_keys(word: Word) -> Iterator[str]:
     """The keys (see `key`) under which a word of a text can match a query term."""
     yield key("exact", word.exact)
-    yield key("stem", word.forms.stem)
-    if word.forms.folded:
-        yield key("folded", word.forms.folded)
-    for part in word.forms.parts:
+    forms = word.forms
+    if forms is None:
+        return
+    yield key("stem", forms.stem)
+    for term in _title_terms(forms, word.exact):
+        yield key("title", term)
+    if forms.folded:
+        yield key("folded", forms.folded)
+    for part in forms.parts:
         yield key("parts", part)
 
 
@@ -353,7 +382,7 @@ def surface_pattern(keys: Iterable[str]) -> re.Pattern[str] | None:
             alternatives.add(r"\b" + re.escape(term))
         elif view == "folded":
             alternatives.add(r"\b" + folded_pattern(term))
-        elif view == "parts":
+        elif view in ("parts", "title"):
             alternatives.add(folded_pattern(term))  # anywhere inside a compound
     if not alternatives:
         return None

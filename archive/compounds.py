@@ -11,11 +11,18 @@ from whoosh.lang.stopwords import stoplists
 
 MIN_ATOM = 3  # shortest part: råd, mål, sak
 MAX_ATOMS = 4
-MIN_ZIPF = 3.0  # rarer words are too often names, typos or foreign words to be parts
+# How common a word must be to count as a part: short rare words are too often names, typos
+# or foreign words; long ones are mostly real (sammenslåinger has Zipf 2.6).
+MIN_ZIPF = 3.0
+MIN_ZIPF_LONG = 2.0  # from LONG_ATOM letters
+LONG_ATOM = 8
 MIN_FREQUENCY = 10 ** (MIN_ZIPF - 9.0)
+MIN_FREQUENCY_LONG = 10 ** (MIN_ZIPF_LONG - 9.0)
 SHORT_ZIPF = 4.5  # a three-letter part must be a common word (del, fly, hav, råd)
 LEXICALISED_ZIPF = 4.0  # words this common are their own words (deltar, godkjent, likevel)
 EXTRA_ATOM_COST = 0.25  # a split into more parts must earn it
+LINK_COST = 0.2  # kyst|sone|plan, not kyst|s|one|plan
+SHORT_ATOM_COST = 0.3  # sekretariat|s|ansvaret, not sekretariat|san|svaret
 INFLECTED_MODIFIER_COST = 0.5  # "kommuner|formen" loses to "kommune|reformen"
 LINKS = "se"  # fuge letters: nærings|plan, folke|helse
 # Function words that glue onto verbs and adjectives rather than form compounds.
@@ -112,7 +119,8 @@ class Decompounder:
         self, atom: str, *, is_head: bool, known: Callable[[str], bool] | None
     ) -> float | None:
         freq = self.lexicon.frequencies.get(atom)
-        if freq is not None and freq >= MIN_FREQUENCY:
+        floor = MIN_FREQUENCY_LONG if len(atom) >= LONG_ATOM else MIN_FREQUENCY
+        if freq is not None and freq >= floor:
             score = math.log10(freq) + 9.0
         elif known is not None and len(atom) > MIN_ATOM + 1 and known(atom):
             score = MIN_ZIPF + 0.5
@@ -120,8 +128,10 @@ class Decompounder:
             return None
         if atom in NOT_PARTS or atom in SUFFIX_WORDS:
             return None
-        if len(atom) == MIN_ATOM and score < SHORT_ZIPF:
-            return None
+        if len(atom) == MIN_ATOM:
+            if score < SHORT_ZIPF:
+                return None
+            score -= SHORT_ATOM_COST
         if not is_head and atom.endswith(("er", "en", "et")):
             score -= INFLECTED_MODIFIER_COST
         return score
@@ -151,10 +161,11 @@ class Decompounder:
                 if score is None:
                     continue
                 for nxt in nexts:
+                    link_cost = LINK_COST if nxt > j else 0.0
                     for k, (total, spans) in best[nxt].items():
                         if k + 1 > MAX_ATOMS:
                             continue
-                        candidate = (total + score, ((i, j), *spans))
+                        candidate = (total + score - link_cost, ((i, j), *spans))
                         if k + 1 not in best[i] or candidate[0] > best[i][k + 1][0]:
                             best[i][k + 1] = candidate
         options = [

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Protocol
 
-from whoosh.query import And, AndMaybe, Or, Phrase, Query, Term, Wildcard
+from whoosh.matching import DisjunctionMaxMatcher
+from whoosh.query import And, AndMaybe, DisjunctionMax, Or, Phrase, Query, Term, Wildcard
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import STOP_WORDS, fold, stem, words
@@ -15,7 +16,7 @@ from .compounds import DEFAULT as DECOMPOUNDER
 
 # Boosts per tier. A document matching the word as typed also matches its stem, so the
 # tiers add up: exact > stemmed > folded > compound part. Measured with `make eval`.
-EXACT = 4.0  # the word as typed
+EXACT = 3.0  # the word as typed
 STEM = 2.0  # another form with the same stem (planen for plan)
 TITLE = 3.0  # the stem in the title
 FOLDED = 1.0  # another spelling: æ/ae, ø/o/oe, å/a/aa
@@ -23,9 +24,36 @@ PART = 0.6  # the word as a part of a compound in the text (utvikling in stedsut
 HEAD = 0.4  # a compound query word's last part as a word (sammenslåingen for
 #             kommunesammenslåinger), its first part adding a little when present
 NAME_FIELD = 3.0  # a document labelled with the region or municipality named
+NEUTER_MIN = 6  # shorter stems + t are other words (kar/kart, svar/svart)
+MIN_HEAD = 5  # a shorter head (liv, plan, råd) says too little on its own
 MAX_PREFIX_SCAN = 2000  # index terms looked at when collecting the forms of a stem
 MAX_NAME_WORDS = 4
+SHORT_NAME = 4  # Time, Vik, Moss, Hole, Lund: kommuner that are also words
 MAX_NEAR_SCAN = 20_000  # index terms looked at for a spelling suggestion
+
+
+class BestMatcher(DisjunctionMaxMatcher):  # type: ignore[misc]
+    """The higher score of two matchers where both match. Whoosh's DisjunctionMaxMatcher
+    also looks at a matcher that is already on a later document, and so mixes in the score
+    of another document; this one compares only matchers on the current document."""
+
+    def score(self) -> float:
+        a, b = self.a, self.b
+        if not a.is_active() or (b.is_active() and b.id() < a.id()):
+            return float(b.score())
+        if not b.is_active() or a.id() < b.id():
+            return float(a.score())
+        return float(max(a.score(), b.score()))
+
+
+class Best(DisjunctionMax):  # type: ignore[misc]
+    """Matches what any subquery matches; scores the best of them (a fixed DisjunctionMax)."""
+
+    def _matcher(self, subs: list[Query], searcher: Any, context: Any) -> Any:
+        reader = searcher.reader()
+        return self._tree_matcher(
+            subs, BestMatcher, searcher, context, lambda q: q.estimate_size(reader)
+        )
 
 
 class Vocabulary(Protocol):
@@ -122,6 +150,24 @@ class IndexVocabulary:
         return self._names
 
 
+def stem_targets(stemmed: str, typed: str) -> tuple[str, frozenset[str]]:
+    """(prefix to scan, stems that count as the same word) for a typed word.
+
+    Two gaps of the Snowball stemmer are bridged here. It is not idempotent (regionrådsleder
+    -> regionrådsled, but regionrådslederen -> regionrådsleder): a word whose stem is the
+    typed word itself counts. And it keeps the neuter -t of adjectives (ekstraordinært,
+    regionalt, but ekstraordinære -> ekstraordinær): for a long stem, stem + t counts, and a
+    long stem ending in t counts without it."""
+    targets = {stemmed, typed}
+    prefix = stemmed
+    if len(stemmed) >= NEUTER_MIN and not stemmed.endswith("t"):
+        targets.add(stemmed + "t")
+    elif len(stemmed) > NEUTER_MIN and stemmed.endswith("t"):
+        prefix = stemmed[:-1]
+        targets.add(prefix)
+    return prefix, frozenset(targets)
+
+
 class Expander:
     """Builds the Whoosh query for words, phrases and names against one vocabulary."""
 
@@ -149,7 +195,9 @@ class Expander:
         if field in (None, "body"):
             clauses += self.body_clauses(token, stemmed)
         if field in (None, "title"):
-            clauses += self.terms("title", dict.fromkeys((stemmed, token)), TITLE)
+            _, same = stem_targets(stemmed, token)
+            title_terms = dict.fromkeys((stemmed, *sorted(same), fold(stemmed)))
+            clauses += self.terms("title", title_terms, TITLE)
         if not clauses:  # nothing in the index: a term that matches nothing keeps AND honest
             return Term("body" if field is None else field, token)
         return clauses[0] if len(clauses) == 1 else Or(clauses)
@@ -163,7 +211,7 @@ class Expander:
             out += [Term("body", f, boost=FOLDED) for f in self.forms_of(folded, fold(token))]
         out += self.terms("body_parts", (folded,), PART)
         split = DECOMPOUNDER.split(token, known=self.known_word)
-        if split is not None:
+        if split is not None and len(split.head) >= MIN_HEAD:
             out += self.head_clause(split.head, split.modifier)
         return out
 
@@ -191,7 +239,7 @@ class Expander:
             return self.single(kept[0], field)
         clauses: list[Query] = []
         if field in (None, "body"):
-            clauses.append(Phrase("body", kept, boost=EXACT))
+            clauses.append(Phrase("body", tokens, boost=EXACT))
         if field in (None, "title"):
             clauses.append(Phrase("title", [stem(t) for t in kept], boost=TITLE))
         each = [self.single(t, field) for t in kept]
@@ -212,19 +260,19 @@ class Expander:
     # -- phrases and names ---------------------------------------------------------------
 
     def phrase(self, text: str, slop: int = 1, field: str | None = None) -> Query | None:
-        """A quoted phrase: the words exactly as written, in a row (stop words skipped)."""
-        kept = [t for t in words(text) if t not in STOP_WORDS]
-        if not kept:
+        """A quoted phrase: the words exactly as written, in a row, stop words included."""
+        tokens = words(text)
+        if not tokens:
             return None
         clauses: list[Query] = []
         if field in (None, "body"):
             clauses.append(
-                Term("body", kept[0], boost=EXACT)
-                if len(kept) == 1
-                else Phrase("body", kept, slop=slop, boost=EXACT)
+                Term("body", tokens[0], boost=EXACT)
+                if len(tokens) == 1
+                else Phrase("body", tokens, slop=slop, boost=EXACT)
             )
-        if field in (None, "title"):
-            stems = [stem(t) for t in kept]
+        stems = [stem(t) for t in tokens if t not in STOP_WORDS]
+        if field in (None, "title") and stems:
             clauses.append(
                 Term("title", stems[0], boost=TITLE)
                 if len(stems) == 1
@@ -234,7 +282,8 @@ class Expander:
 
     def find_names(self, texts: Sequence[str]) -> list[tuple[int, int, list[Name]]]:
         """(first, end, names) for runs of the typed words that spell a known name:
-        `Sør-Troms`, `Sor Troms` and `sør-troms` all give Sør-Troms."""
+        `Sør-Troms`, `Sor Troms` and `sør-troms` all give Sør-Troms. A short one-word name
+        counts only when capitalised: `time` is a word, `Time` a kommune."""
         known = self.vocabulary.names()
         if not known:
             return []
@@ -244,31 +293,38 @@ class Expander:
         while i < len(texts):
             for end in range(min(len(texts), i + MAX_NAME_WORDS), i, -1):
                 tokens = [tok for toks in tokenised[i:end] for tok in toks]
-                if 0 < len(tokens) <= MAX_NAME_WORDS and name_key(tokens) in known:
-                    found.append((i, end, list(known[name_key(tokens)])))
-                    i = end
-                    break
+                if not 0 < len(tokens) <= MAX_NAME_WORDS or name_key(tokens) not in known:
+                    continue
+                if len(tokens) == 1 and len(tokens[0]) <= SHORT_NAME and texts[i].islower():
+                    continue
+                found.append((i, end, list(known[name_key(tokens)])))
+                i = end
+                break
             else:
                 i += 1
         return found
 
-    def name(self, names: Sequence[Name]) -> Query:
-        """A region or municipality: documents labelled with it, then its words as written
-        (not stemmed: Troms is not trom), then as the start of a compound (Narvikregionen)."""
+    def name(self, names: Sequence[Name], typed: Sequence[str]) -> Query:
+        """A region or municipality: documents labelled with it, and its words in the text in
+        a row (Sør-Troms is not two loose words); a one-word name counts like any word typed
+        (its forms share its stem: Ofotens; Troms is not Tromsø; Tromso finds Tromsø as a
+        folded spelling, below a text that writes Tromso). The best of these counts, so that
+        a name narrows the search without outweighing the other words."""
         clauses: list[Query] = [Term(n.field, n.canonical, boost=NAME_FIELD) for n in names]
-        tokens = list(names[0].words)
-        kept = [t for t in tokens if t not in STOP_WORDS] or tokens
-        if len(kept) == 1:
-            only = kept[0]
-            clauses += self.terms("body", (only, only + "s"), EXACT)
-            clauses += self.terms("title", (stem(only),), TITLE)
-            if fold(only) != only:
-                clauses += self.terms("body", (fold(only),), FOLDED)
-            clauses += self.terms("body_parts", (fold(stem(only)),), PART)
+        typed_words = [tok for text in typed for tok in words(text)]
+        kept = [t for t in typed_words if t not in STOP_WORDS] or typed_words
+        if len(typed_words) == 1:
+            only = typed_words[0]
+            clauses += self.terms("body", (only + "s",), EXACT)  # genitive: Narviks
+            word = self.single(only)
+            if word is not None:
+                clauses.append(word)
         else:
-            clauses.append(Phrase("body", kept, boost=EXACT))
+            spellings = {tuple(typed_words), *(n.words for n in names)}
+            for spelling in sorted(spellings):
+                clauses.append(Phrase("body", list(spelling), boost=EXACT))
             clauses.append(Phrase("title", [stem(t) for t in kept], boost=TITLE))
-        return Or(clauses)
+        return Best(clauses)
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -276,13 +332,11 @@ class Expander:
         return [Term(field, t, boost=boost) for t in texts if self.vocabulary.has(field, t)]
 
     def forms_of(self, stemmed: str, typed: str) -> list[str]:
-        """Words of the index that share the stem of a typed word, the typed word first.
-
-        The stemmer is not idempotent (regionrådsleder -> regionrådsled, but regionrådslederen
-        -> regionrådsleder): a word whose stem is the typed word itself counts too."""
+        """Words of the index that share the stem of a typed word, the typed word first."""
+        prefix, targets = stem_targets(stemmed, typed)
         out = [typed] if self.vocabulary.has("body", typed) else []
-        for term in self.vocabulary.with_prefix("body", stemmed):
-            if term != typed and stem(term) in (stemmed, typed):
+        for term in self.vocabulary.with_prefix("body", prefix):
+            if term != typed and stem(term) in targets:
                 out.append(term)
         return out
 

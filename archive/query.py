@@ -264,7 +264,7 @@ class Builder:
                 if q is not None:
                     out.append(q)
             if found:
-                out.append(self.expander.name(found))
+                out.append(self.expander.name(found, texts[first:end]))
             i = end
         return out
 

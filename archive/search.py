@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, sorting
+from whoosh import highlight, index, scoring, sorting
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
@@ -28,17 +28,23 @@ UNDATED_NEWEST = 0  # sorts undated documents last for "newest"
 UNDATED_OLDEST = 10**7  # and last for "oldest"
 FACET_FIELDS = ("regions", "doctype", "year")
 # Which view of the analysis each text field holds, for highlighting what matched.
-KEY_VIEWS = {"body": "exact", "title": "stem", "body_folded": "folded", "body_parts": "parts"}
+KEY_VIEWS = {"body": "exact", "title": "title", "body_folded": "folded", "body_parts": "parts"}
 
 PageTexts = Callable[[str, int], str]  # (doc_id, 1-based page number) -> that page's text
 TitleSource = Callable[[list[str]], dict[str, Document]]  # ids -> documents without pages
+
+
+# BM25F; the sparse fields are not normalised by length: body_folded and body_parts hold a
+# few words of each document, and a keyword field's length is just how many names it has.
+WEIGHTING = scoring.BM25F(body_folded_B=0.0, body_parts_B=0.0, regions_B=0.0, municipalities_B=0.0)
 
 
 def build_schema() -> Schema:
     """The index schema: one Norwegian analysis seen three ways, names as keywords, dates."""
     return Schema(
         id=ID(stored=True, unique=True),
-        title=NorwegianText("stem"),
+        # Stems, folded stems and compound parts of the title, in one short field.
+        title=NorwegianText("title"),
         # Words as written, with positions (phrases); words of the first page weigh more.
         # Stemmed matches are found by expanding a query word to the forms that share its stem.
         body=NorwegianText("exact"),
@@ -147,13 +153,13 @@ class SearchIndex:
         """This thread's searcher, refreshed when the index has changed."""
         current: Searcher | None = getattr(self._local, "searcher", None)
         if current is None:
-            current = self.ix.searcher()
+            current = self.ix.searcher(weighting=WEIGHTING)
         elif not current.up_to_date():
             # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it reuses a segment's reader
             # with the deletions it had before (removed documents keep matching), and it
             # fails outright on an index that had no segments yet.
             current.close()
-            current = self.ix.searcher()
+            current = self.ix.searcher(weighting=WEIGHTING)
         self._local.searcher = current
         return current
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from . import metadata_eval
+from . import metadata_eval, search_eval
 
 # Each evaluation module offers main() -> exit status; add new ones here.
-EVALUATIONS: tuple[Callable[[], int], ...] = (metadata_eval.main,)
+EVALUATIONS: tuple[Callable[[], int], ...] = (metadata_eval.main, search_eval.main)
 
 
 def main() -> int:
