@@ -16,29 +16,13 @@ from urllib.parse import unquote
 
 from dateutil import parser as dateutil_parser
 
-from archive.models import DateMention, Evidence, Precision
+from archive.models import DateMention, Precision
 
 MIN_YEAR = 1950
 MAX_YEAR = 2100
 # A yearless date takes its anchor's year unless that puts it more than about eight months
 # away; then the neighbouring year is nearer ("Neste møte: 13. januar" in December minutes).
 YEAR_SWITCH_DAYS = 240
-MEETING_DOCTYPES = frozenset({"notice", "minutes"})
-# How much a day's context says it is the meeting's own, in the head of page 1 and elsewhere.
-_MEETING_SCORES: dict[str, tuple[int, int]] = {
-    "label": (100, 100),  # Møtedato:, Tid:, Tid og sted:
-    "meeting_in_notice": (85, 60),  # "innkalles til møte ... tirsdag 15. mars"
-    "meeting_in_minutes": (85, 45),  # minutes mention other meetings in their body
-    "next_in_notice": (60, 40),  # "Vi har satt opp neste arbeidsmøte tirsdag 19. mars"
-    "dated_minutes": (70, 30),  # "Dato:" at the head of minutes is the meeting's
-    "dated_notice": (55, 30),  # "Dato:" at the head of a letter is often when it was sent
-    "mention": (40, 10),
-}
-FILE_NAME_BONUS = 40  # a text date the file name repeats
-FILE_NAME_SCORE = 60  # the file name's date beats any text date scoring less
-CLOCK_BONUS = 10  # "15. mars kl. 10.00": a meeting has a start time
-HEADER_CHARS = 1200
-NOT_THE_MEETING = frozenset({"law", "next_meeting", "previous_meeting", "deadline", "signed"})
 
 
 # Month and weekday forms, bokmål and nynorsk, as CLDR, dateparser and date-fns write them.
@@ -209,9 +193,9 @@ _LAW_BEFORE = re.compile(
 )
 _LAW_AFTER = re.compile(r"[^\S\n]*,?[^\S\n]*nr\.?[^\S\n]*\d")
 
-_LABEL_TAIL = rf"[^\S\n]*:?[^\S\n]*(?:(?:den|d\.)[^\S\n]*)?(?:(?:{_WEEKDAY})\.?,?[^\S\n]*)?$"
+LABEL_TAIL = rf"[^\S\n]*:?[^\S\n]*(?:(?:den|d\.)[^\S\n]*)?(?:(?:{_WEEKDAY})\.?,?[^\S\n]*)?$"
 # Labels and sentence openings that say a date is the meeting's own.
-_MEETING_LABEL = re.compile(
+MEETING_LABEL = re.compile(
     rf"""
     ^[^\S\n]*
     (?:møtedato|møtedag|møtetid|møtetidspunkt|møtestart                 # Møtedato:, Møtetid:
@@ -220,7 +204,7 @@ _MEETING_LABEL = re.compile(
       |st[ae]d[^\S\n]+og[^\S\n]+tid                                       # Sted og tid:
       |tid|tidspunkt|når)                                             # Tid:
     (?:/-?\w+)*                                                       # Møtedato/-tid:
-    {_LABEL_TAIL}
+    {LABEL_TAIL}
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -233,7 +217,6 @@ _MEETING_SENTENCE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_DATE_LABEL = re.compile(rf"^[^\S\n]*(?:dato|date){_LABEL_TAIL}", re.IGNORECASE)
 # "Neste møte", "neste ordinære styremøte", "kommande samling": a later meeting.
 _NEXT_MEETING = re.compile(
     r"\b(?:neste|nytt|kommende|komande)[^\S\n]+(?:\w+[^\S\n]+)?(?:\w*møte|samling)", re.IGNORECASE
@@ -263,9 +246,6 @@ _SIGNED = re.compile(
       [^\S\n]*:?[^\S\n]*(?:(?:{_WEEKDAY})\.?,?[^\S\n]*)?)$                      # "Sendt: fredag"
     """,
     re.VERBOSE,
-)
-_CLOCK_AFTER = re.compile(
-    r"[^\S\n]*,?[^\S\n]*(?:(?:fra[^\S\n]+)?(?:kl|klokka|klokken)\.?[^\S\n]*)?[0-2]?\d[:.][0-5]\d"
 )
 _DAY_INTRO = re.compile(rf"(?:^|[^\w])(?:den|(?-i:d)\.|{_WEEKDAY})\.?,?[^\S\n]*$", re.IGNORECASE)
 # Words that make a bare "20.2." or "16.09" a date: "innen mandag 20.2.", "den 16.09".
@@ -316,17 +296,6 @@ _WEEK_LETTERS = ("uk", "Uk", "UK", "vek", "Vek", "VEK", "Q")
 _COMPACT_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
 _BLANK_PREFIX = re.compile(
     rf"^[^\S\n]*(?:(?:den|d\.)[^\S\n]*)?(?:(?:{_WEEKDAY})\.?,?)?[^\S\n]*$", re.IGNORECASE
-)
-
-# Where the head of a notice or minutes ends: attendance, the agenda or its first item.
-_BODY_START = re.compile(
-    r"""
-    ^[^\S\n]*
-    (?:til[^\S\n]+stede|tilstede|deltakere|møtt|forfall         # attendance
-      |saksliste|sakliste|dagsorden|program                   # the agenda
-      |(?:sak|ps|rs)[^\S\n]*\d|\d{1,3}/\d{2,4}[^\S\n])          # its first item
-    """,
-    re.VERBOSE | re.IGNORECASE | re.MULTILINE,
 )
 
 _ABBREVIATIONS = frozenset(form for forms in MONTH_FORMS for form in forms[:-1])
@@ -404,39 +373,6 @@ def dates_in_filename(filename: str) -> list[date]:
         if (day := _make_date(int(match["y"]), int(match["m"]), int(match["d"]))) is not None
     )
     return days
-
-
-def find_meeting_date(
-    pages: Sequence[str],
-    mentions: Sequence[DateMention],
-    *,
-    doctype: str,
-    filename: str = "",
-) -> tuple[date | None, Evidence | None]:
-    """The date of the meeting a notice or minutes belongs to, and where it was read."""
-    if doctype not in MEETING_DOCTYPES:
-        return None, None
-    from_name = dates_in_filename(filename)
-    # A notice that calls "neste møte" is calling the very meeting it is the notice of.
-    excluded = NOT_THE_MEETING - {"next_meeting"} if doctype == "notice" else NOT_THE_MEETING
-    header_end = _header_end(pages[0]) if pages else 0
-    best: tuple[int, DateMention] | None = None
-    for mention in mentions:
-        if mention.precision != "day" or mention.role in excluded:
-            continue
-        in_header = mention.page == 1 and mention.char_start < header_end
-        score = _meeting_score(pages[mention.page - 1], mention, doctype, in_header=in_header)
-        score += FILE_NAME_BONUS if mention.start in from_name else 0
-        if best is None or score > best[0]:  # ties go to the earliest
-            best = (score, mention)
-    if from_name and (best is None or best[0] < FILE_NAME_SCORE):
-        day = from_name[0]  # page 0: the file name, not a page, gave the value
-        return day, Evidence("meeting_date", day.isoformat(), 0, PurePath(filename).name)
-    if best is None:
-        return None, None
-    mention = best[1]
-    snippet = _snippet(pages[mention.page - 1], mention.char_start, mention.char_end)
-    return mention.start, Evidence("meeting_date", mention.start.isoformat(), mention.page, snippet)
 
 
 # --- reading candidates --------------------------------------------------------------------
@@ -840,10 +776,10 @@ def _span_in_year(item: _Found, year: int) -> tuple[date, date] | None:
     return first, last
 
 
-# --- roles and meeting dates -----------------------------------------------------------------
+# --- roles -----------------------------------------------------------------------------------
 
 
-def _context(text: str, start: int, end: int) -> tuple[str, str, str]:
+def span_context(text: str, start: int, end: int) -> tuple[str, str, str]:
     """The line before a span (with a bare label line above it), the line after, the line."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
@@ -860,7 +796,7 @@ def _context(text: str, start: int, end: int) -> tuple[str, str, str]:
 def _role(text: str, found: _Found) -> str:
     """What a date is in its sentence: a law, a meeting, the next or last meeting, a deadline."""
     start, end = found.char_start, found.char_end
-    before, after, line = _context(text, start, end)
+    before, after, line = span_context(text, start, end)
     clause = _SENTENCE_BREAK.split(before)[-1]
     has_year = text[end - 4 : end].isdigit()
     if _LAW_BEFORE.search(clause) or (has_year and _LAW_AFTER.match(after)):
@@ -875,7 +811,7 @@ def _role(text: str, found: _Found) -> str:
         return "next_meeting"
     if _DEADLINE.search(clause):
         return "deadline"
-    if _MEETING_LABEL.search(before) or _MEETING_SENTENCE.search(clause):
+    if MEETING_LABEL.search(before) or _MEETING_SENTENCE.search(clause):
         return "meeting"
     is_range = found.start != found.end or (
         found.year_free is not None and found.year_free[:2] != found.year_free[2:]
@@ -883,37 +819,6 @@ def _role(text: str, found: _Found) -> str:
     if not is_range and _SIGNED.search(before):  # "Lyngen, 24.–25. september": where we met
         return "signed"
     return "mention"
-
-
-def _header_end(text: str) -> int:
-    """Where the head of page 1 (title, date, place) gives way to attendance or the agenda."""
-    body = _BODY_START.search(text, 0, HEADER_CHARS)
-    return body.start() if body else HEADER_CHARS
-
-
-def _meeting_score(text: str, mention: DateMention, doctype: str, *, in_header: bool) -> int:
-    """How strongly a day's context says it is the meeting's own."""
-    before, after, _line = _context(text, mention.char_start, mention.char_end)
-    if mention.role == "meeting" and _MEETING_LABEL.search(before):
-        kind = "label"
-    elif mention.role == "meeting":
-        kind = f"meeting_in_{doctype}"
-    elif mention.role == "next_meeting":
-        kind = "next_in_notice"
-    elif _DATE_LABEL.search(before):
-        kind = f"dated_{doctype}"
-    else:
-        kind = "mention"
-    header_score, body_score = _MEETING_SCORES[kind]
-    score = header_score if in_header else body_score
-    return score + (CLOCK_BONUS if _CLOCK_AFTER.match(after) else 0)
-
-
-def _snippet(text: str, start: int, end: int) -> str:
-    """The source line of a value, label included, squeezed to one short line."""
-    before, after, _line = _context(text, start, end)
-    snippet = " ".join(f"{before}{text[start:end]}{after}".split())
-    return snippet if len(snippet) <= 100 else snippet[:97] + "..."
 
 
 # --- small calendar helpers ------------------------------------------------------------------

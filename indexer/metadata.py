@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from archive.models import Metadata
 
 from .classify import classify_document, find_title
-from .dates import find_dates, find_meeting_date
+from .dates import find_dates
+from .meeting import find_meeting_date
 from .regions import find_places
 
 if TYPE_CHECKING:
