@@ -15,8 +15,8 @@ from typing import Any
 from archive.errors import ArchiveError
 from indexer.dates import find_dates
 from indexer.extract import extract_text
+from indexer.gazetteer import Gazetteer, load_gazetteer
 from indexer.metadata import extract_metadata
-from indexer.regions import Gazetteer, load_gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from archive.models import DocType, Evidence
 
-from .regions import load_gazetteer
+from .gazetteer import load_gazetteer
 
 
 @dataclass(frozen=True)

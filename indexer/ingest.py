@@ -20,9 +20,9 @@ from archive.models import DocType, Document, Evidence, Metadata
 from archive.store import sha256_file
 
 from .extract import Extraction, extract_text
+from .gazetteer import Gazetteer, load_gazetteer
 from .metadata import extract_metadata
 from .ocr import is_ocr_available, ocr_pdf_pages
-from .regions import Gazetteer, load_gazetteer
 from .walk import walk_paths
 
 FILE_TIMEOUT = 600  # seconds for one file: a PDF that loops inside pdfminer is given up

@@ -13,7 +13,7 @@ from .meeting import find_meeting_date
 from .regions import find_places
 
 if TYPE_CHECKING:
-    from .regions import Gazetteer
+    from .gazetteer import Gazetteer
 
 
 def extract_metadata(pages: Sequence[str], filename: str, *, gazetteer: Gazetteer) -> Metadata:

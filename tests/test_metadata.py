@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from archive.models import Evidence, Metadata
+from indexer.gazetteer import Gazetteer, load_gazetteer
 from indexer.metadata import extract_metadata
-from indexer.regions import Gazetteer, load_gazetteer
 
 NOTICE = """SØR-TROMS REGIONRÅD
 Postboks 164, 9482 Harstad

@@ -10,7 +10,8 @@ import pytest
 
 from archive.errors import GazetteerError
 from archive.models import Evidence
-from indexer.regions import Gazetteer, Places, find_places, load_gazetteer
+from indexer.gazetteer import Gazetteer, load_gazetteer
+from indexer.regions import Places, find_places
 
 DATA = resources.files("indexer") / "data"
 
