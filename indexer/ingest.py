@@ -14,6 +14,7 @@ from types import FrameType
 from typing import Any
 
 from archive import Archive, ArchiveConfig
+from archive.archive import INDEX_BULK_BATCH
 from archive.catalog import utcnow
 from archive.errors import ArchiveError
 from archive.models import DocType, Document, Evidence, Metadata
@@ -329,8 +330,11 @@ def ingest_paths(
         with archive.catalog.transaction():
             for result in batch:
                 writer.apply(result)
-        archive.sync_index(bulk=True)
-    archive.sync_index()
+        # The index catches up every INDEX_BULK_BATCH documents, in one large segment; until
+        # then the catalog's index queue holds the work, so a killed run still loses nothing.
+        if len(archive.catalog.queued()) >= INDEX_BULK_BATCH:
+            archive.sync_index(bulk=True)
+    archive.sync_index(bulk=True)
     report.ocr_missing = bool(report.needs_ocr) and options.use_ocr and not is_ocr_available()
     return report
 
@@ -372,8 +376,10 @@ def run_workers(
         initializer=init_worker,
         initargs=(known, gazetteer, options),
     ) as pool:
-        # Keep a bounded window of files in flight so memory stays flat on huge runs.
-        window = options.workers * 4
+        # Keep a bounded window of files in flight so memory stays flat on huge runs, but
+        # wide enough that the workers go on extracting while this process spends seconds
+        # writing a batch to the index (with 8 in flight they sat idle through every commit).
+        window = options.workers * 4 + INDEX_BULK_BATCH
         pending = []
         it = iter(tasks)
         for task in it:
