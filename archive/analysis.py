@@ -22,6 +22,7 @@ STOP_WORDS = frozenset(stoplists["no"])  # bokmål and nynorsk function words
 # A word: letters and digits, with inner dots (15.03.16, bl.a) and soft hyphens (PDF text).
 WORD = re.compile(r"\w+(?:[.\u00ad]\w+)*")
 SOFT_HYPHEN = "\u00ad"
+HYPHENATED = re.compile(r"\W*\w+(?:-\w+)+\W*")
 MIN_COMPOUND = 6
 FORMS_CACHE_LIMIT = 500_000  # distinct words kept; cleared when full
 
@@ -119,6 +120,10 @@ class Word(NamedTuple):
     start: int
     end: int
     forms: Forms | None
+    # On the first word of a hyphenated run (Sør-Troms, IKT-strategi): the run as one word,
+    # "sør-troms", which a query can find without a phrase.
+    joined: str | None = None
+    joined_end: int = 0
 
 
 def analyse(text: str) -> list[Word]:
@@ -133,7 +138,21 @@ def analyse(text: str) -> list[Word]:
             out.append(Word(exact, m.start(), m.end(), None))
         else:
             out.append(Word(exact, m.start(), m.end(), cached(exact) or forms(exact)))
+    i = 0
+    while i < len(out) - 1:
+        j = i
+        while j + 1 < len(out) and out[j].end + 1 == out[j + 1].start and text[out[j].end] == "-":
+            j += 1
+        if j > i:
+            run = "-".join(w.exact for w in out[i : j + 1])
+            out[i] = out[i]._replace(joined=run, joined_end=out[j].end)
+        i = j + 1
     return out
+
+
+def hyphen_joined(tokens: list[str], text: str) -> str | None:
+    """The typed words as one hyphenated word, when that is how they were typed (Sør-Troms)."""
+    return "-".join(tokens) if len(tokens) > 1 and HYPHENATED.fullmatch(text) else None
 
 
 class Analysis(NamedTuple):
@@ -208,7 +227,7 @@ def view_words(words: list[Word], view: str) -> Iterator[tuple[int, Word, tuple[
     terms_of = VIEWS[view]
     if view == "exact":
         for pos, word in enumerate(words):
-            yield pos, word, (word.exact,)
+            yield pos, word, (word.exact, word.joined) if word.joined else (word.exact,)
         return
     pos = 0
     for word in words:
@@ -327,12 +346,19 @@ class HighlightAnalyzer(Analyzer):  # type: ignore[misc]
 
     def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
         token = Token(positions=False, chars=True, removestops=False, mode="query")
+        covered = 0  # the end of a hyphenated run marked as one
         for word in analyse(normalize(value)):
-            token.text = next((k for k in match_keys(word) if k in self.keys), word.exact)
+            if word.start < covered:
+                continue
             token.boost = 1.0
             token.stopped = False
             token.startchar = word.start
-            token.endchar = word.end
+            if word.joined and key("exact", word.joined) in self.keys:
+                token.text = key("exact", word.joined)
+                token.endchar = covered = word.joined_end
+            else:
+                token.text = next((k for k in match_keys(word) if k in self.keys), word.exact)
+                token.endchar = word.end
             yield token
 
 

@@ -8,10 +8,10 @@ from itertools import islice
 from typing import Any, Protocol
 
 from whoosh.matching import DisjunctionMaxMatcher
-from whoosh.query import And, AndMaybe, DisjunctionMax, Or, Phrase, Query, Term, Wildcard
+from whoosh.query import And, DisjunctionMax, Or, Phrase, Query, Term, Wildcard
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from .analysis import STOP_WORDS, fold, stem, words
+from .analysis import STOP_WORDS, fold, hyphen_joined, stem, words
 from .compounds import DEFAULT as DECOMPOUNDER
 
 # Boosts per tier. A document matching the word as typed also matches its stem, so the
@@ -21,10 +21,11 @@ STEM = 2.0  # another form with the same stem (planen for plan)
 TITLE = 3.0  # the stem in the title
 FOLDED = 1.0  # another spelling: æ/ae, ø/o/oe, å/a/aa
 PART = 0.6  # the word as a part of a compound in the text (utvikling in stedsutvikling)
-HEAD = 0.4  # a compound query word's last part as a word (sammenslåingen for
-#             kommunesammenslåinger), its first part adding a little when present
+HEAD = 0.4  # a rare compound query word's last part as a word (sammenslåingen for
+#             kommunesammenslåinger)
 NAME_FIELD = 3.0  # a document labelled with the region or municipality named
 NEUTER_MIN = 6  # shorter stems + t are other words (kar/kart, svar/svart)
+RARE = 10  # documents; a compound query word with fewer is widened to its last part
 MIN_HEAD = 5  # a shorter head (liv, plan, råd) says too little on its own
 MAX_PREFIX_SCAN = 2000  # index terms looked at when collecting the forms of a stem
 MAX_NAME_WORDS = 4
@@ -132,11 +133,14 @@ class IndexVocabulary:
         return int(self.reader.doc_frequency(field, term))
 
     def near(self, field: str, prefix: str, word: str, maxdist: int) -> Iterator[str]:
-        """Terms starting with `prefix` within `maxdist` edits of `word`."""
+        """Terms starting with `prefix` within `maxdist` edits of `word`, both spelled without
+        æøå (so sjomatfestivalen is two edits from sjømatfestival)."""
+        target = fold(word)
         for raw in islice(self.reader.expand_prefix(field, prefix), MAX_NEAR_SCAN):
             term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-            if abs(len(term) - len(word)) <= maxdist and (
-                damerau_levenshtein(term, word, limit=maxdist + 1) <= maxdist
+            folded = fold(term)
+            if abs(len(folded) - len(target)) <= maxdist and (
+                damerau_levenshtein(folded, target, limit=maxdist + 1) <= maxdist
             ):
                 yield term
 
@@ -185,7 +189,7 @@ class Expander:
             return None
         if len(tokens) == 1:
             return self.single(tokens[0], field)
-        return self.joined(tokens, field)
+        return self.joined(tokens, field, hyphen_joined(tokens, text))
 
     def single(self, token: str, field: str | None = None) -> Query | None:
         if token in STOP_WORDS:
@@ -210,28 +214,31 @@ class Expander:
         if folded != stemmed:  # texts that spell it without æøå: Tromso for Tromsø
             out += [Term("body", f, boost=FOLDED) for f in self.forms_of(folded, fold(token))]
         out += self.terms("body_parts", (folded,), PART)
-        split = DECOMPOUNDER.split(token, known=self.known_word)
-        if split is not None and len(split.head) >= MIN_HEAD:
-            out += self.head_clause(split.head, split.modifier)
+        if self.is_rare(forms, folded):
+            split = DECOMPOUNDER.split(token, known=self.known_word)
+            if split is not None and len(split.head) >= MIN_HEAD:
+                out += self.head_clause(split.head)
         return out
 
-    def head_clause(self, head: str, modifier: str) -> list[Query]:
-        """kommunesammenslåinger: sammenslåing as a word or a part; kommune adds to it."""
-        head_stem = stem(head)
-        head_terms: list[Query] = [
-            Term("body", f, boost=HEAD) for f in self.forms_of(head_stem, head)
-        ]
-        head_terms += self.terms("body_parts", (fold(head_stem),), HEAD)
-        if not head_terms:
-            return []
-        required: Query = Or(head_terms)
-        mod_stem = stem(modifier)
-        extra = [Term("body", f, boost=HEAD) for f in self.forms_of(mod_stem, modifier)]
-        return [AndMaybe(required, Or(extra)) if extra else required]
+    def is_rare(self, forms: list[str], folded: str) -> bool:
+        """Few documents have the word, as a word or a part: then a compound query word is
+        worth widening to its last part (a costly, low-ranked fallback)."""
+        seen = sum(self.vocabulary.frequency("body", f) for f in forms)
+        seen += self.vocabulary.frequency("body_parts", folded)
+        return seen < RARE
 
-    def joined(self, tokens: list[str], field: str | None = None) -> Query | None:
-        """A hyphenated or dotted word (`IKT-strategi`): the words in a row, as written;
-        below that, all of them anywhere."""
+    def head_clause(self, head: str) -> list[Query]:
+        """kommunesammenslåinger: sammenslåing(en) as a word or as a part."""
+        head_stem = stem(head)
+        clauses: list[Query] = [Term("body", f, boost=HEAD) for f in self.forms_of(head_stem, head)]
+        clauses += self.terms("body_parts", (fold(head_stem),), HEAD)
+        return [Or(clauses)] if len(clauses) > 1 else clauses
+
+    def joined(
+        self, tokens: list[str], field: str | None = None, hyphenated: str | None = None
+    ) -> Query | None:
+        """A hyphenated or dotted word (`IKT-strategi`): the words in a row, as written (the
+        index holds a hyphenated run as one word too); below that, all of them anywhere."""
         kept = [t for t in tokens if t not in STOP_WORDS]
         if not kept:
             return None
@@ -239,12 +246,19 @@ class Expander:
             return self.single(kept[0], field)
         clauses: list[Query] = []
         if field in (None, "body"):
-            clauses.append(Phrase("body", tokens, boost=EXACT))
+            clauses.append(self.in_a_row(tokens, hyphenated))
         if field in (None, "title"):
             clauses.append(Phrase("title", [stem(t) for t in kept], boost=TITLE))
         each = [self.single(t, field) for t in kept]
         clauses.append(And([q for q in each if q is not None], boost=PART / EXACT))
         return Or(clauses)
+
+    @staticmethod
+    def in_a_row(tokens: Sequence[str], hyphenated: str | None) -> Query:
+        """Words written in a row: one term for a hyphenated run, else a phrase."""
+        if hyphenated is not None:
+            return Term("body", hyphenated, boost=EXACT)
+        return Phrase("body", list(tokens), boost=EXACT)
 
     def wildcard(self, text: str, field: str | None = None) -> Query | None:
         pattern = text.lower()
@@ -320,9 +334,13 @@ class Expander:
             if word is not None:
                 clauses.append(word)
         else:
-            spellings = {tuple(typed_words), *(n.words for n in names)}
-            for spelling in sorted(spellings):
-                clauses.append(Phrase("body", list(spelling), boost=EXACT))
+            # As the index spells it (Sør-Troms: one term), and as typed when that is spelled
+            # otherwise (Sor Troms: a phrase).
+            spellings = {(n.words, hyphen_joined(list(n.words), n.canonical)) for n in names}
+            if all(tuple(typed_words) != n.words for n in names):
+                spellings.add((tuple(typed_words), hyphen_joined(typed_words, " ".join(typed))))
+            for spelled, hyphenated in sorted(spellings, key=str):
+                clauses.append(self.in_a_row(spelled, hyphenated))
             clauses.append(Phrase("title", [stem(t) for t in kept], boost=TITLE))
         return Best(clauses)
 

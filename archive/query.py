@@ -309,4 +309,6 @@ def parse_query(text: str, schema: Schema, vocabulary: Vocabulary | None = None)
     if node is None:
         return NullQuery
     query = Builder(schema, vocabulary or OpenVocabulary()).build(node)
+    if isinstance(query, Not):  # `IKKE vindkraft`: everything else
+        return And([Every(), query])
     return NullQuery if query is None else query

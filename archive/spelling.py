@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import STOP_WORDS, WORD, fold, words
+from .compounds import DEFAULT as DECOMPOUNDER
 from .expansion import Vocabulary, name_key
 from .query import OPERATORS, TEXT_FIELDS, TOKEN
 
@@ -17,6 +18,9 @@ UNFOLDINGS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"), ("o", "ø"), ("a", "å")
 UNFOLD_SITES = re.compile("ae|oe|aa|o|a")
 MAX_SITES = 8  # 2**8 spellings at most for one word
 PREFIX = 2  # misspellings rarely touch the first two letters; æøå variants are tried apart
+MIN_WORD = 3
+SHORT_WORD = 5  # up to this length one edit, beyond it two
+KNOWN_ZIPF = 3.5  # how common a first part must be to split a misspelled compound there
 
 
 def suggest_query(text: str, vocabulary: Vocabulary) -> str | None:
@@ -60,31 +64,60 @@ def respell(word: str, vocabulary: Vocabulary) -> str:
     if (
         word in STOP_WORDS
         or not word.isalpha()
-        or len(word) < 3
+        or len(word) < MIN_WORD
         or vocabulary.has("body", word)
         or vocabulary.has("title", word)
     ):
         return word
-    spelled = [v for v in unfoldings(word) if vocabulary.has("body", v)]
-    if spelled:
+    spelled = [v for v in unfoldings(word) if v != word and vocabulary.has("body", v)]
+    if spelled:  # the same word with æøå: naeringsplan -> næringsplan
         return max(spelled, key=lambda v: (vocabulary.frequency("body", v), v))
-    maxdist = 1 if len(word) <= 5 else 2
-    near = [
-        t
-        for t in vocabulary.near("body", word[:PREFIX], word, maxdist)
-        if t.isalpha() and t not in STOP_WORDS
-    ]
-    if not near:
-        return word
+    return nearest(word, vocabulary) or respell_compound(word, vocabulary) or word
+
+
+def nearest(word: str, vocabulary: Vocabulary) -> str | None:
+    """The index word fewest edits away (compared without æøå), the commonest of equals."""
+    maxdist = 1 if len(word) <= SHORT_WORD else 2
+    candidates = {
+        term
+        for prefix in unfoldings(word[:PREFIX])
+        for term in vocabulary.near("body", prefix, word, maxdist)
+        if term.isalpha() and term not in STOP_WORDS
+    }
+    if not candidates:
+        return None
     target = fold(word)
     return min(
-        near,
+        candidates,
         key=lambda t: (
             damerau_levenshtein(fold(t), target),
             damerau_levenshtein(t, word),
             -vocabulary.frequency("body", t),
             t,
         ),
+    )
+
+
+def respell_compound(word: str, vocabulary: Vocabulary) -> str | None:
+    """A compound whose first part is a known word and whose rest is misspelled:
+    kommunesamenslåing -> kommune + sammenslåing."""
+    for cut in range(len(word) - MIN_WORD, MIN_WORD - 1, -1):  # the longest first part first
+        first, rest = word[:cut], word[cut:]
+        if not is_known(first, vocabulary):
+            continue
+        fixed = nearest(rest, vocabulary)
+        if fixed is not None and fixed != rest:
+            return first + fixed
+    return None
+
+
+def is_known(word: str, vocabulary: Vocabulary) -> bool:
+    """A word of the language (common enough) or of the archive, perhaps with a link s/e."""
+    zipf = DECOMPOUNDER.lexicon.zipf
+    return (
+        zipf(word) >= KNOWN_ZIPF
+        or (word[-1] in "se" and zipf(word[:-1]) >= KNOWN_ZIPF)
+        or vocabulary.has("body", word)
     )
 
 
