@@ -68,7 +68,10 @@ def shard_name(index: int) -> str:
 def build_shard(root: Path, index: int) -> dict[str, int]:
     """Generate one shard's files (atomically: a marker file is written last)."""
     folder = root / shard_name(index)
-    marker = folder / "shard.json"
+    # The marker sits beside the folder: inside it, `arkiv index` would take it for a document.
+    marker = root / f"{shard_name(index)}.json"
+    if (folder / "shard.json").exists():  # where the first version kept it
+        (folder / "shard.json").replace(marker)
     if marker.exists():
         return dict(json.loads(marker.read_text()))
     folder.mkdir(parents=True, exist_ok=True)
@@ -109,7 +112,7 @@ def small_corpus(cache: Path, size: int) -> Corpus:
     """A corpus smaller than one shard (the smoke test's), in its own folder."""
     root = cache / f"corpus-v{CORPUS_VERSION}-small-{size}"
     folder = root / "docs"
-    marker = folder / "shard.json"
+    marker = root / "docs.json"
     if not marker.exists():
         folder.mkdir(parents=True, exist_ok=True)
         stats = {"documents": 0, "pages": 0, "pdf_documents": 0, "pdf_pages": 0}

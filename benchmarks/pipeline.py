@@ -13,7 +13,7 @@ from .procs import arkiv_command, run_measured
 
 @dataclass(frozen=True)
 class IngestRun:
-    """What one fresh `arkiv index`, its unchanged re-run and a reindex took."""
+    """What one fresh `arkiv index` and its unchanged re-run took."""
 
     seconds: float
     documents: int
@@ -25,19 +25,26 @@ class IngestRun:
     workers: int
     rerun_seconds: float
     rerun_unchanged: int
-    reindex_seconds: float
-    reindex_documents: int
-    reindex_peak_rss_mb: float
     index_bytes: int
     catalog_bytes: int
+
+
+@dataclass(frozen=True)
+class ReindexRun:
+    """What `arkiv reindex` took, and the index it left."""
+
+    seconds: float
+    documents: int
+    peak_rss_mb: float
+    index_bytes: int
 
 
 def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def run_pipeline(corpus: Corpus, home: Path, *, workers: int) -> IngestRun:
-    """Index the corpus into a fresh home, run it again unchanged, then rebuild the index."""
+def run_ingest(corpus: Corpus, home: Path, *, workers: int) -> IngestRun:
+    """Index the corpus into a fresh home, then run the same command again unchanged."""
     if home.exists():
         shutil.rmtree(home)
     folders = [str(f) for f in corpus.folders]
@@ -46,8 +53,6 @@ def run_pipeline(corpus: Corpus, home: Path, *, workers: int) -> IngestRun:
     report = json.loads(first.stdout)
     again = run_measured(arkiv_command(home, *index_args))
     rerun = json.loads(again.stdout)
-    rebuilt = run_measured(arkiv_command(home, "reindex"))
-    count = int(rebuilt.stdout.split()[1])  # "reindexed N documents"
     return IngestRun(
         seconds=first.seconds,
         documents=int(report["added"]),
@@ -59,9 +64,18 @@ def run_pipeline(corpus: Corpus, home: Path, *, workers: int) -> IngestRun:
         workers=workers,
         rerun_seconds=again.seconds,
         rerun_unchanged=int(rerun["unchanged"]),
-        reindex_seconds=rebuilt.seconds,
-        reindex_documents=count,
-        reindex_peak_rss_mb=rebuilt.peak_total_mb,
         index_bytes=folder_bytes(home / "index"),
         catalog_bytes=sum(p.stat().st_size for p in home.glob("catalog.sqlite*")),
+    )
+
+
+def run_reindex(home: Path) -> ReindexRun:
+    """Rebuild the index of an ingested home with `arkiv reindex`."""
+    rebuilt = run_measured(arkiv_command(home, "reindex"))
+    count = int(rebuilt.stdout.split()[1])  # "reindexed N documents"
+    return ReindexRun(
+        seconds=rebuilt.seconds,
+        documents=count,
+        peak_rss_mb=rebuilt.peak_total_mb,
+        index_bytes=folder_bytes(home / "index"),
     )

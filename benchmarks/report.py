@@ -52,13 +52,21 @@ class Table:
         sizes = self.sizes()
         head = ["Measurement", *(size_label(s) for s in sizes), "Goal", "Result"]
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        for row in self.rows.values():
+        for row in sorted(self.rows.values(), key=order):
             if ALL in row.values:
                 cells = [row.values[ALL], *([""] * (len(sizes) - 1))]
             else:
                 cells = [row.values.get(s, "–") for s in sizes]
             lines.append("| " + " | ".join([row.name, *cells, row.goal, row.verdict]) + " |")
         return "\n".join(lines)
+
+
+def order(row: Row) -> int:
+    """Numbered measurements in the issue's order; the corpus first, other rows last."""
+    number = row.name.split(".", 1)[0]
+    if number.isdigit():
+        return int(number)
+    return 0 if row.name.startswith("Corpus") else 99
 
 
 def size_label(size: int) -> str:
