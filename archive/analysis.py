@@ -128,26 +128,34 @@ class Word(NamedTuple):
 
 def analyse(text: str) -> list[Word]:
     """The words of an NFC text; offsets are into that text."""
-    out = []
+    out: list[Word] = []
     cached = _forms_cache.get
+    run_from = -1  # where in `out` the current hyphenated run began
+    previous_end = -2
     for m in WORD.finditer(text):
+        start, end = m.span()
         exact = m.group().lower()
         if SOFT_HYPHEN in exact:
             exact = exact.replace(SOFT_HYPHEN, "")
+        if start == previous_end + 1 and text[previous_end] == "-":
+            run_from = len(out) - 1 if run_from < 0 else run_from
+        elif run_from >= 0:
+            close_run(out, run_from)
+            run_from = -1
         if exact in STOP_WORDS:
-            out.append(Word(exact, m.start(), m.end(), None))
+            out.append(Word(exact, start, end, None))
         else:
-            out.append(Word(exact, m.start(), m.end(), cached(exact) or forms(exact)))
-    i = 0
-    while i < len(out) - 1:
-        j = i
-        while j + 1 < len(out) and out[j].end + 1 == out[j + 1].start and text[out[j].end] == "-":
-            j += 1
-        if j > i:
-            run = "-".join(w.exact for w in out[i : j + 1])
-            out[i] = out[i]._replace(joined=run, joined_end=out[j].end)
-        i = j + 1
+            out.append(Word(exact, start, end, cached(exact) or forms(exact)))
+        previous_end = end
+    if run_from >= 0:
+        close_run(out, run_from)
     return out
+
+
+def close_run(out: list[Word], first: int) -> None:
+    """Give the first word of a hyphenated run the run as one word."""
+    run = "-".join(w.exact for w in out[first:])
+    out[first] = out[first]._replace(joined=run, joined_end=out[-1].end)
 
 
 def hyphen_joined(tokens: list[str], text: str) -> str | None:
@@ -298,21 +306,35 @@ class NorwegianText(TEXT):  # type: ignore[misc]
         weights: dict[str, float] = defaultdict(float)
         if isinstance(self.format, Positions):
             positions: dict[str, list[int]] = defaultdict(list)
-            for pos, word, terms in view_words(words, self.view):
-                boost = LEAD_WEIGHT if word.start < lead_end else 1.0
-                for term in terms:
-                    positions[term].append(pos)
-                    weights[term] += boost
+            if self.view == "exact":  # the bulk of the work: kept free of generators
+                for pos, word in enumerate(words):
+                    boost = LEAD_WEIGHT if word.start < lead_end else 1.0
+                    positions[word.exact].append(pos)
+                    weights[word.exact] += boost
+                    if word.joined:
+                        positions[word.joined].append(pos)
+                        weights[word.joined] += boost
+            else:
+                for pos, word, terms in view_words(words, self.view):
+                    boost = LEAD_WEIGHT if word.start < lead_end else 1.0
+                    for term in terms:
+                        positions[term].append(pos)
+                        weights[term] += boost
             encode = self.format.encode
             for term, where in positions.items():
                 yield term.encode("utf-8"), len(where), weights[term], encode(where)
         else:
             counts: dict[str, int] = defaultdict(int)
-            for _, word, terms in view_words(words, self.view):
-                boost = LEAD_WEIGHT if word.start < lead_end else 1.0
-                for term in terms:
-                    counts[term] += 1
-                    weights[term] += boost
+            terms_of = VIEWS[self.view]
+            for word in words:
+                if word.forms is None:
+                    continue
+                terms = terms_of(word.forms, word.exact)
+                if terms:
+                    boost = LEAD_WEIGHT if word.start < lead_end else 1.0
+                    for term in terms:
+                        counts[term] += 1
+                        weights[term] += boost
             for term, count in counts.items():
                 yield term.encode("utf-8"), count, weights[term], pack_uint(count)
 

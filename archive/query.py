@@ -30,7 +30,7 @@ RANGE_WORDS = {"TO", "TIL"}
 
 FIELD_PREFIX = re.compile(
     r"""(?:^|(?<=[\s(]))       # at the start of a word
-        (?P<field>[A-Za-z_]+)  # a field name
+        (?P<field>[a-z_]+)     # a field name, lower case (Re:tenk is a word)
         :(?=\S)                # followed by a colon and a value
     """,
     re.VERBOSE,
@@ -43,7 +43,7 @@ TOKEN = re.compile(
       | (?P<open>\()
       | (?P<close>\))
       | "(?P<phrase>[^"]*)"(?:~(?P<slop>\d+))?  # "a phrase", "a phrase"~3
-      | (?P<field>[A-Za-z_]+):(?=\S)           # title: before its value
+      | (?P<field>[a-z_]+):(?=\S)              # title: before its value
       | \[(?P<range>[^\]]*)\]                  # [2015 TO 2017]
       | (?P<word>[^\s()"\[\]]+)                # anything else up to a space
     """,

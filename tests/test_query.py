@@ -201,6 +201,11 @@ def test_fields_ranges_and_wildcards(text: str, expected: Query) -> None:
     assert parse(text) == expected
 
 
+def test_a_capitalised_word_with_a_colon_is_text_not_a_field() -> None:
+    assert ("body", "re:tenk") not in terms_of(parse("Re:tenk"))
+    assert ("body", "re tenk") in terms_of(parse("Re:tenk"))  # the words in a row
+
+
 def test_a_field_limits_the_word_to_that_field() -> None:
     assert {field for field, _ in terms_of(parse("title:plan"))} == {"title"}
     assert "title" not in {field for field, _ in terms_of(parse("body:plan"))}
