@@ -42,7 +42,10 @@ TitleSource = Callable[[list[str]], dict[str, Document]]  # ids -> documents wit
 
 # BM25F; the sparse fields are not normalised by length: body_folded and body_parts hold a
 # few words of each document, and a keyword field's length is just how many names it has.
-WEIGHTING = scoring.BM25F(body_folded_B=0.0, body_parts_B=0.0, regions_B=0.0, municipalities_B=0.0)
+# Titles a little: "Fakta Nord-Troms" should not beat a longer title for being short.
+WEIGHTING = scoring.BM25F(
+    title_B=0.3, body_folded_B=0.0, body_parts_B=0.0, regions_B=0.0, municipalities_B=0.0
+)
 
 
 def build_schema() -> Schema:
