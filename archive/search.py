@@ -19,9 +19,9 @@ from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Quer
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from .analysis import HighlightAnalyzer, NorwegianText, key, normalize, surface_pattern
+from .analysis import HighlightAnalyzer, NorwegianText, key, normalize, surface_pattern, words
 from .errors import ArchiveError
-from .expansion import IndexVocabulary
+from .expansion import IndexVocabulary, name_key
 from .models import Document, SearchHit, SearchRequest, SearchResults
 from .query import parse_query
 from .spelling import suggest_query
@@ -199,15 +199,14 @@ class SearchIndex:
     # -- searching -------------------------------------------------------------------------
 
     def canonical_names(self, field: str, wanted: tuple[str, ...]) -> list[str]:
-        """Match names the user typed to the index's spelling, ignoring case."""
-        known = {
-            (t.decode("utf-8") if isinstance(t, bytes) else t).casefold(): t
-            for t in self.searcher().lexicon(field)
-        }
+        """Match names the user typed to the index's spelling, ignoring case and æøå."""
+        known = self.vocabulary().names()
         out = []
         for name in wanted:
-            term = known.get(name.strip().casefold(), name.strip())
-            out.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+            spelled = [
+                n.canonical for n in known.get(name_key(words(name)), []) if n.field == field
+            ]
+            out.append(spelled[0] if spelled else name.strip())
         return out
 
     def build_query(self, request: SearchRequest) -> tuple[Query, Query | None]:

@@ -94,3 +94,10 @@ def test_an_index_of_an_older_schema_asks_for_a_reindex(tmp_path: Path) -> None:
             archive.search(SearchRequest(query="plan"))
         assert archive.reindex() == 0
         assert archive.search(SearchRequest(query="plan")).total == 0
+
+
+def test_a_region_filter_is_matched_like_a_name(evaluated: Archive) -> None:
+    def total(*regions: str) -> int:
+        return evaluated.search(SearchRequest(regions=regions)).total
+
+    assert total("sor-troms") == total("SØR-TROMS") == total("Sør-Troms") > 0
