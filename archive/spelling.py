@@ -65,8 +65,7 @@ def respell(word: str, vocabulary: Vocabulary) -> str:
         word in STOP_WORDS
         or not word.isalpha()
         or len(word) < MIN_WORD
-        or vocabulary.has("body", word)
-        or vocabulary.has("title", word)
+        or vocabulary.has("body", word)  # the text's words as written (titles hold stems)
     ):
         return word
     spelled = [v for v in unfoldings(word) if v != word and vocabulary.has("body", v)]

@@ -67,6 +67,8 @@ def test_snippets_mark_folded_and_compound_matches(evaluated: Archive) -> None:
         ("fellesnemda", "fellesnemnda"),  # one left out
         ("Haalogalandsraadet", "Hålogalandsrådet"),  # typed without æøå
         ("sjomatfestivalen", "sjømatfestival"),  # both
+        ("vinterturisme Ofoten", None),  # spelled as in the text
+        ("hurtigbat Tromso", "hurtigbåt Tromsø"),  # in a title too
         ("kommunesamenslåing", "kommunesammenslåing"),  # inside a compound
         ("stedsutviklng Hamnvik", "stedsutvikling Hamnvik"),  # one word of two
         ("Sor-Troms", "Sør-Troms"),  # a name
