@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from itertools import islice
-from typing import Any, Protocol
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from whoosh.matching import DisjunctionMaxMatcher
 from whoosh.query import And, DisjunctionMax, Or, Phrase, Query, Term, Wildcard
-from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import STOP_WORDS, fold, hyphen_joined, stem, words
 from .compounds import DEFAULT as DECOMPOUNDER
+from .vocabulary import Name, Vocabulary, name_key
 
 # Boosts per tier. A document matching the word as typed also matches its stem, so the
 # tiers add up: exact > stemmed > folded > compound part. Measured with `make eval`.
@@ -27,10 +25,8 @@ NAME_FIELD = 3.0  # a document labelled with the region or municipality named
 NEUTER_MIN = 6  # shorter stems + t are other words (kar/kart, svar/svart)
 RARE = 10  # documents; a compound query word with fewer is widened to its last part
 MIN_HEAD = 5  # a shorter head (liv, plan, råd) says too little on its own
-MAX_PREFIX_SCAN = 2000  # index terms looked at when collecting the forms of a stem
 MAX_NAME_WORDS = 4
 SHORT_NAME = 4  # Time, Vik, Moss, Hole, Lund: kommuner that are also words
-MAX_NEAR_SCAN = 20_000  # index terms looked at for a spelling suggestion
 
 
 class BestMatcher(DisjunctionMaxMatcher):  # type: ignore[misc]
@@ -55,103 +51,6 @@ class Best(DisjunctionMax):  # type: ignore[misc]
         return self._tree_matcher(
             subs, BestMatcher, searcher, context, lambda q: q.estimate_size(reader)
         )
-
-
-class Vocabulary(Protocol):
-    """What the expansion needs to know about the index."""
-
-    def has(self, field: str, term: str) -> bool: ...
-
-    def with_prefix(self, field: str, prefix: str) -> Iterable[str]: ...
-
-    def frequency(self, field: str, term: str) -> int: ...
-
-    def near(self, field: str, prefix: str, word: str, maxdist: int) -> Iterable[str]: ...
-
-    def names(self) -> Mapping[str, Sequence[Name]]: ...
-
-
-@dataclass(frozen=True)
-class Name:
-    """A region or municipality as the index spells it, and its words (lower case)."""
-
-    field: str  # "regions" or "municipalities"
-    canonical: str
-    words: tuple[str, ...]
-
-
-def name_key(tokens: Iterable[str]) -> str:
-    """How a name is looked up: folded words, so that `Sor-Troms` finds `Sør-Troms`."""
-    return " ".join(fold(t) for t in tokens)
-
-
-def names_index(entries: Iterable[tuple[str, str]]) -> dict[str, list[Name]]:
-    """(field, canonical name) pairs to a lookup by name_key."""
-    out: dict[str, list[Name]] = {}
-    for field, canonical in entries:
-        tokens = tuple(words(canonical))
-        if tokens:
-            out.setdefault(name_key(tokens), []).append(Name(field, canonical, tokens))
-    return out
-
-
-class OpenVocabulary:
-    """No index at hand (tests, tools): every term counts as present, nothing expands."""
-
-    def has(self, field: str, term: str) -> bool:
-        return True
-
-    def with_prefix(self, field: str, prefix: str) -> Iterable[str]:
-        return ()
-
-    def frequency(self, field: str, term: str) -> int:
-        return 0
-
-    def near(self, field: str, prefix: str, word: str, maxdist: int) -> Iterable[str]:
-        return ()
-
-    def names(self) -> Mapping[str, Sequence[Name]]:
-        return {}
-
-
-class IndexVocabulary:
-    """The vocabulary of an open Whoosh reader; names come from its keyword fields."""
-
-    def __init__(self, reader: Any) -> None:
-        self.reader = reader
-        self._names: dict[str, list[Name]] | None = None
-
-    def has(self, field: str, term: str) -> bool:
-        return bool((field, term) in self.reader)
-
-    def with_prefix(self, field: str, prefix: str) -> Iterator[str]:
-        for raw in islice(self.reader.expand_prefix(field, prefix), MAX_PREFIX_SCAN):
-            yield raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-
-    def frequency(self, field: str, term: str) -> int:
-        """How many documents hold the term."""
-        return int(self.reader.doc_frequency(field, term))
-
-    def near(self, field: str, prefix: str, word: str, maxdist: int) -> Iterator[str]:
-        """Terms starting with `prefix` within `maxdist` edits of `word`, both spelled without
-        æøå (so sjomatfestivalen is two edits from sjømatfestival)."""
-        target = fold(word)
-        for raw in islice(self.reader.expand_prefix(field, prefix), MAX_NEAR_SCAN):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-            folded = fold(term)
-            if abs(len(folded) - len(target)) <= maxdist and (
-                damerau_levenshtein(folded, target, limit=maxdist + 1) <= maxdist
-            ):
-                yield term
-
-    def names(self) -> Mapping[str, Sequence[Name]]:
-        if self._names is None:
-            entries = []
-            for field in ("regions", "municipalities"):
-                if field in self.reader.schema:
-                    entries += [(field, t) for t in self.with_prefix(field, "")]
-            self._names = names_index(entries)
-        return self._names
 
 
 def stem_targets(stemmed: str, typed: str) -> tuple[str, frozenset[str]]:

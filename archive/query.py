@@ -16,7 +16,8 @@ from whoosh.query import And, Every, Not, NullQuery, Or, Query, Term, TermRange
 
 from .analysis import words
 from .errors import QueryError
-from .expansion import Expander, OpenVocabulary, Vocabulary, name_key
+from .expansion import Expander
+from .vocabulary import OpenVocabulary, Vocabulary, name_key
 
 # Fields a user may name as `field:value`; the rest of the schema is internal.
 USER_FIELDS = {"title", "body", "regions", "municipalities", "doctype", "year", "filename"}

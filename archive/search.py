@@ -21,10 +21,10 @@ from whoosh.writing import IndexWriter
 
 from .analysis import HighlightAnalyzer, NorwegianText, key, normalize, surface_pattern, words
 from .errors import ArchiveError
-from .expansion import IndexVocabulary, name_key
 from .models import Document, SearchHit, SearchRequest, SearchResults
 from .query import parse_query
 from .spelling import suggest_query
+from .vocabulary import IndexVocabulary, name_key
 
 SNIPPET_CHARS = 240
 # The highlighter analyses only this much text around the densest matches of the best page:

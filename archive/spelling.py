@@ -10,8 +10,8 @@ from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import STOP_WORDS, WORD, fold, words
 from .compounds import DEFAULT as DECOMPOUNDER
-from .expansion import Vocabulary, name_key
 from .query import OPERATORS, TEXT_FIELDS, TOKEN
+from .vocabulary import Vocabulary, name_key
 
 # Where an ASCII spelling may stand for æ, ø or å, longest first (naering -> næring).
 UNFOLDINGS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"), ("o", "ø"), ("a", "å"))
