@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, time
+from functools import cache
 from html import escape
 from itertools import chain
 from pathlib import Path
@@ -368,9 +369,14 @@ class SearchIndex:
         return [hit["id"] for hit in results]
 
 
+@cache
+def schema_fields() -> frozenset[str]:
+    return frozenset(build_schema().names())
+
+
 def check_schema(schema: Schema) -> None:
     """Refuse an index written with an older schema: its fields do not fit the queries."""
-    if set(schema.names()) != set(build_schema().names()):
+    if frozenset(schema.names()) != schema_fields():
         raise ArchiveError(
             "the search index was built by an older version of Regionarkiv; "
             "run `arkiv reindex` to rebuild it from the catalog"
