@@ -222,6 +222,10 @@ def test_every_pdfminer_sample_is_indexed_or_rejected(archive: Archive) -> None:
     assert reasons["aes-256.pdf"] == "aes-256.pdf: encrypted, needs a password"
     assert reasons["stamp-no.pdf"].startswith("stamp-no.pdf: the PDF cannot be read")
     assert all(error.startswith(name + ": ") for name, error in reasons.items())
+    pages = {d.filename: d.page_count for d in archive.catalog.documents()}
+    assert pages["issue-1113-evil-xobjects.pdf"] == 1  # circular XObjects: it terminates
+    assert pages["encrypted_doc_no_id.pdf"] == 3  # empty user password: it opens
+    assert pages["i1040nr.pdf"] == 50
     assert archive.check().is_clean
 
 
