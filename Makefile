@@ -29,7 +29,7 @@ test: venv ## Run the test suite
 
 lint: venv ## ruff
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check archive indexer webui
+	$(BIN)/ruff format --check archive indexer webui evaluation tests
 
 types: venv ## mypy --strict
 	$(BIN)/mypy

@@ -157,9 +157,7 @@ def read_file(
     ocr_pages: tuple[int, ...] = ()
     if extraction.needs_ocr and options.use_ocr and is_ocr_available():
         extraction, ocr_pages = apply_ocr(path, extraction, options.password)
-    metadata = extract_metadata(
-        extraction.pages[:METADATA_PAGES], path.name, gazetteer=gazetteer
-    )
+    metadata = extract_metadata(extraction.pages[:METADATA_PAGES], path.name, gazetteer=gazetteer)
     return FileResult(
         task, sha256=sha, extraction=extraction, ocr_pages=ocr_pages, metadata=metadata
     )
