@@ -36,6 +36,9 @@ UNDATED_OLDEST = 10**7  # and last for "oldest"
 FACET_FIELDS = ("regions", "doctype", "year")
 # Which view of the analysis each text field holds, for highlighting what matched.
 KEY_VIEWS = {"body": "exact", "title": "title", "body_folded": "folded", "body_parts": "parts"}
+# Whoosh analyses about 2 MB of text a second; past this a document (a 30 MB log dump, say) is
+# searchable by its first 5 million characters, about 1,500 PDF pages. The catalog keeps it all.
+MAX_INDEXED_CHARS = 5_000_000
 
 PageTexts = Callable[[str, int], str]  # (doc_id, 1-based page number) -> that page's text
 TitleSource = Callable[[list[str]], dict[str, Document]]  # ids -> documents without pages
@@ -86,7 +89,7 @@ def document_fields(doc: Document) -> dict[str, Any]:
     )
     # One string object for the three body fields: they share one analysis of it. Pages are
     # joined by form feeds so that the analysis knows where the first page ends.
-    text = "\f".join(doc.pages)
+    text = "\f".join(doc.pages)[:MAX_INDEXED_CHARS]
     fields: dict[str, Any] = {
         "id": doc.id,
         "title": meta.title,
