@@ -19,14 +19,24 @@ from indexer.gazetteer import Gazetteer, load_gazetteer
 from indexer.metadata import extract_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
+PASS_MARK = 0.97
+# The marks reached on documents the extractors were not written alongside.
+REAL_PASS_MARK = 0.0
+HOLDOUT_PASS_MARK = 0.0
 
 
 @dataclass(frozen=True)
 class LabelledSet:
-    """A labels file and the folder that holds the documents it describes."""
+    """A labels file, the folder that holds the documents it describes, and its pass mark."""
 
     labels: Path
     documents: Path
+    pass_mark: float = 0.97
+
+    @property
+    def is_available(self) -> bool:
+        """Whether both the labels and the documents are here (the real corpus may not be)."""
+        return self.labels.is_file() and self.documents.is_dir()
 
 
 LABELLED_SETS: dict[str, LabelledSet] = {
@@ -34,9 +44,20 @@ LABELLED_SETS: dict[str, LabelledSet] = {
         ROOT / "tests" / "data" / "labelled" / "labels.json", ROOT / "tests" / "data" / "labelled"
     ),
     "samples": LabelledSet(ROOT / "tests" / "data" / "samples-labels.json", ROOT / "samples"),
+    # Real public documents nobody on the team wrote, read from a shared folder at run time
+    # (only their labels are ours); and documents written apart from the extractors.
+    "real": LabelledSet(
+        ROOT / "tests" / "data" / "real" / "labels.json",
+        Path("/work/shared/corpus/norwegian"),
+        pass_mark=REAL_PASS_MARK,
+    ),
+    "holdout": LabelledSet(
+        ROOT / "tests" / "data" / "holdout" / "labels.json",
+        ROOT / "tests" / "data" / "holdout",
+        pass_mark=HOLDOUT_PASS_MARK,
+    ),
 }
 VECTORS = ROOT / "tests" / "data" / "date_vectors.toml"
-PASS_MARK = 0.97
 
 
 @dataclass(frozen=True)
@@ -142,20 +163,30 @@ def evaluate_labelled(
         metadata = extract_metadata(pages, name, gazetteer=places)
         seconds += time.perf_counter() - started
         got_meeting = metadata.meeting_date.isoformat() if metadata.meeting_date else None
+        if "dates_pages" in label:
+            # A long document's dates are labelled on its first pages only.
+            head = pages[: label["dates_pages"]]
+            metadata_dates = extract_metadata(head, name, gazetteer=places).dates
+        else:
+            metadata_dates = metadata.dates
         doctype_hits += metadata.doctype == label["doctype"]
         meeting_hits += got_meeting == label["meeting_date"]
-        day_counts = Counts.of((d.isoformat() for d in metadata.dates), label["dates"])
+        day_counts = Counts.of((d.isoformat() for d in metadata_dates), label["dates"])
         dates += day_counts
         regions += Counts.of(metadata.regions, label["regions"])
         municipalities += Counts.of(metadata.municipalities, label["municipalities"])
         misses.extend(_disagreements(name, label, metadata.doctype, got_meeting))
-        got_days = {d.isoformat() for d in metadata.dates}
+        got_days = {d.isoformat() for d in metadata_dates}
         if day_counts.fp or day_counts.fn:
             extra, lost = (
                 sorted(got_days - set(label["dates"])),
                 sorted(set(label["dates"]) - got_days),
             )
             misses.append(f"{name}: dates extra {extra} missing {lost}")
+        for row, got in (("regions", metadata.regions), ("municipalities", metadata.municipalities)):
+            if sorted(got) != sorted(label[row]):
+                extra, lost = sorted(set(got) - set(label[row])), sorted(set(label[row]) - set(got))
+                misses.append(f"{name}: {row} extra {extra} missing {lost}")
     return MetadataScores(
         len(labels),
         doctype_hits,
@@ -215,21 +246,22 @@ def format_table(columns: dict[str, dict[str, float]]) -> str:
 def collect(
     sets: dict[str, LabelledSet] | None = None,
 ) -> tuple[dict[str, MetadataScores], VectorScores]:
-    """Scores of every labelled set that exists here, and of the date vectors."""
+    """Scores of every labelled set that is here, and of the date vectors."""
     gazetteer = load_gazetteer()
     chosen = LABELLED_SETS if sets is None else sets
     scores = {
         name: evaluate_labelled(labelled, gazetteer=gazetteer)
         for name, labelled in chosen.items()
-        if labelled.labels.is_file()
+        if labelled.is_available
     }
     return scores, evaluate_vectors()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print the metadata table (and with -v every disagreement); 1 if a figure is below 97 %."""
+    """Print the metadata table (and with -v every disagreement); 1 if a figure is below its mark."""
     verbose = "-v" in (sys.argv[1:] if argv is None else argv)
     scores, vectors = collect()
+    missing = [name for name, labelled in LABELLED_SETS.items() if not labelled.is_available]
     columns = {name: s.figures() for name, s in scores.items()}
     columns["vectors"] = vectors.figures()
     print("Metadata evaluation")
@@ -238,8 +270,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         per_doc = 1000 * s.seconds / s.documents if s.documents else 0.0
         print(f"{name}: {s.documents} documents, {per_doc:.1f} ms each for extract_metadata")
     print(f"vectors: {vectors.vectors} date vectors, {vectors.exact} read exactly")
+    for name in missing:
+        print(f"{name}: skipped, {LABELLED_SETS[name].documents} or its labels are not here")
     if verbose:
-        for line in [m for s in scores.values() for m in s.misses] + list(vectors.misses):
+        for line in [f"{n}: {m}" for n, s in scores.items() for m in s.misses]:
             print("  " + line)
-    below = [f for figures in columns.values() for f in figures.values() if f < PASS_MARK]
+        for line in vectors.misses:
+            print("  " + line)
+    marks = {name: LABELLED_SETS[name].pass_mark for name in scores} | {"vectors": PASS_MARK}
+    below = [f for n, figures in columns.items() for f in figures.values() if f < marks[n]]
     return 1 if below else 0
