@@ -74,6 +74,11 @@ def _words(forms: Sequence[str]) -> str:
 
 
 _MONTH = _words([form for forms in MONTH_FORMS for form in forms])
+ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+_ENGLISH_MONTH = "|".join(ENGLISH_MONTHS)
 _WEEKDAY = _words([form for forms in WEEKDAY_FORMS for form in forms if len(form) > 2])
 _SEASONS: dict[str, tuple[int, int]] = {  # first month, last month (vinter runs over new year)
     "vår": (3, 5),
@@ -108,6 +113,8 @@ _NUMBER_LED = re.compile(
     # 16.09. and den 16.09: a yearless day and month with a zero-padded month
   | (?P<dm>(?<!\d)(?<!\d[.,])(?P<dm_d>[0-3]?\d)\.(?P<dm_m>0?[1-9]|1[0-2])(?P<dm_dot>\.)?
         (?![\d]|[.,]\d))
+    # innen 21/5, den 3/10: a yearless day/month, only after a deadline word or "den"
+  | (?P<dms>(?<![\d/.,])(?P<dms_d>[0-3]?\d)/(?P<dms_m>0?[1-9]|1[0-2])(?![\d/-]|[.,]\d))
     # dd.mm.yyyy glued to a count before it and a clock time after it (EVA tables)
   | (?P<ts>(?<=\d)(?P<ts_d>[0-3]\d)\.(?P<ts_m>[01]\d)\.(?P<ts_y>(?:19|20)\d{{2}})
         (?=\s?[0-2]\d:[0-5]\d))
@@ -116,8 +123,12 @@ _NUMBER_LED = re.compile(
         (?:(?P<txt_first>(?P<txt_d1>[0-3]?\d)\.?(?:[^\S\n]*(?P<txt_m1>{_MONTH})\.?)?)
             (?:{_GAP}(?P<txt_sep>{_DASH}|og|til|&){_GAP}(?:(?:{_WEEKDAY})\.?{_GAP})?|(?<=\.)))?
         (?P<txt_d>[0-3]?\d)(?:(?P<txt_dot>\.){_GAP}|[^\S\n]*)
-        (?P<txt_m>{_MONTH})(?P<txt_mdot>\.)?(?![a-zæøå])
+        (?P<txt_m>{_MONTH})(?P<txt_mdot>\.)?
+        (?-i:(?![a-zæøå])(?!(?<=[A-ZÆØÅ])[A-ZÆØÅ]))  # ends the word, or glued text: augustAntall
         (?:,?{_GAP}(?P<txt_y>{_YEAR4}))?)
+    # 13 January 2014: a full English date, in the odd document written in English
+  | (?P<en>(?<![\d/])(?<!\d[.,])(?P<en_d>[0-3]?\d)[^\S\n]+(?-i:(?P<en_m>{_ENGLISH_MONTH}))
+        [^\S\n]+(?P<en_y>(?:19|20)\d{{2}})(?![\d]|[.,]\d))
     # 1. kvartal 2019, første halvår 2018, andre halvår i 2018
   | (?P<part>(?<![\w.])(?P<part_n>[1-4]\.|første|fyrste|andre|annen|tredje|fjerde|siste)
         [^\S\n]*(?P<part_unit>kvartal|halvår)\w*[^\S\n]+(?:i\s+)?
@@ -185,7 +196,8 @@ _LAW_BEFORE = re.compile(
     r"""
     (?:^|[^\w])
     (?:\w*lov(?:en|a|ens)?|\w*forskrift(?:en|a)?|kgl\.[^\S\n]*res\.?     # "valgloven", "forskrift"
-      |kongelig[^\S\n]+resolusjon|instruks|rundskriv)\)?
+      |kongelig[^\S\n]+resolusjon|instruks|rundskriv
+      |act[^\S\n]+no\.?[^\S\n]*\d+[^\S\n]+of)\)?                   # Act No. 102 of 17 June 2005
     (?:[^\S\n]+om[^\S\n][^.\n;:]{1,80}?(?=[^\S\n]+(?:av|frå|fra)[^\S\n]))?  # "forskrift om X av"
     (?:[^\S\n]+(?:av|frå|fra|den|d\.|datert))?[^\S\n]*$
     """,
@@ -254,10 +266,15 @@ _DM_INTRO = re.compile(
     (?:^|[^\w])
     (?:den|(?-i:d)\.|{_WEEKDAY}                                # den 16.09, mandag 20.2.
       |innen|innan|frist(?:en)?|senest|seinast|fra|frå|til|per|pr\.   # deadlines, periods
+      |etter|før|efter                                           # manntallsført etter 10.9.
       |\w*møte[tn]?|(?:møte)?innkalling|referat|protokoll)       # styremøte 14.3.
     \.?,?[^\S\n]*$
     """,
     re.VERBOSE | re.IGNORECASE,
+)
+_DMS_INTRO = re.compile(
+    rf"(?:^|[^\w])(?:den|innen|innan|senest|seinast|\w*frist\w*|{_WEEKDAY})\.?:?[^\S\n]*$",
+    re.IGNORECASE,
 )
 # Words earlier in the line that make a sentence-final "1.11." a date: "Frist ... var 1.11."
 _DM_CONTEXT = re.compile(
@@ -296,6 +313,23 @@ _WEEK_LETTERS = ("uk", "Uk", "UK", "vek", "Vek", "VEK", "Q")
 _COMPACT_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
 _BLANK_PREFIX = re.compile(
     rf"^[^\S\n]*(?:(?:den|d\.)[^\S\n]*)?(?:(?:{_WEEKDAY})\.?,?)?[^\S\n]*$", re.IGNORECASE
+)
+
+# A year on its own: not part of a date, a reference (2019/1234) or a longer number.
+_BARE_YEAR = re.compile(r"(?<![\w./-])(?P<y>(?:19|20)\d{2})(?![\w]|[./-]\d)")
+_FULL_DATE = re.compile(r"\d{1,2}\.[^\S\n]*(?:\d{1,2}\.|[^\W\d_]{3,}\.?)[^\S\n]*\d{2,4}")
+# Words after which a year is that of a budget, a plan or a period, not of nearby days.
+_OTHER_YEAR_BEFORE = re.compile(
+    r"(?:budsjett\w*|\w*plan\w*|regnskap\w*|for|til|innen|fram|frem|per|pr\.?|[-–—])[^\S\n]*$",
+    re.IGNORECASE,
+)
+# A label and a list of bare days and months: "Kommunestyret: 27.2, 7.5, 18.6 og 1.10".
+_DM_LIST = re.compile(
+    r"""
+    [^\S\n]*[^\d\n:]{2,40}:[^\S\n]*
+    [0-3]?\d\.[01]?\d\.?(?:[^\S\n]*(?:,|og)[^\S\n]*[0-3]?\d\.[01]?\d\.?)+[^\S\n]*$
+    """,
+    re.VERBOSE | re.MULTILINE,
 )
 
 _ABBREVIATIONS = frozenset(form for forms in MONTH_FORMS for form in forms[:-1])
@@ -338,7 +372,11 @@ def find_dates(
         text = pages[item.page - 1]
         start, end = item.start, item.end
         if start is None or end is None:
-            resolved = _resolve_year(item, anchors, keys, fallback, role)
+            year = _written_year(text, item, heading_year=_heading_year(pages[0]))
+            if year is not None:
+                resolved = _span_in_year(item, year)
+            else:
+                resolved = _resolve_year(item, anchors, keys, fallback, role)
             if resolved is None:
                 continue
             start, end = resolved
@@ -429,10 +467,15 @@ def _scan(text: str, page: int) -> Iterator[_Found]:
             yield from _numeric(text, page, match)
         elif kind == "dm":
             yield from _day_month(text, page, match)
+        elif kind == "dms":
+            yield from _day_slash_month(text, page, match)
         elif kind == "ts":
             yield from _day(page, match, int(match["ts_y"]), int(match["ts_m"]), int(match["ts_d"]))
         elif kind == "txt":
             yield from _textual(text, page, match)
+        elif kind == "en":
+            month = ENGLISH_MONTHS.index(match["en_m"]) + 1
+            yield from _day(page, match, int(match["en_y"]), month, int(match["en_d"]))
         elif kind == "my":
             yield from _month_span(page, match)
         elif kind == "sn":
@@ -492,7 +535,8 @@ def _day_month(text: str, page: int, match: re.Match[str]) -> Iterator[_Found]:
     before = text[max(line_start, match.start() - 40) : match.start()]
     if _TRAP_BEFORE.search(before):
         return
-    if not _DM_INTRO.search(before):
+    in_list = _DM_LIST.match(text, line_start) is not None
+    if not in_list and not _DM_INTRO.search(before):
         # Without "den", "innen", "per" or a weekday only "31.08. tas" passes: a padded month
         # and a dot that does not end the sentence. "10.10" may be a clock time, "1.2." a
         # section number, "Rom 12.10." a reference.
@@ -512,6 +556,17 @@ def _day_month(text: str, page: int, match: re.Match[str]) -> Iterator[_Found]:
             year_free=(month, day, month, day),
             has_year=False,
         )
+
+
+def _day_slash_month(text: str, page: int, match: re.Match[str]) -> Iterator[_Found]:
+    """A yearless "21/5" after "innen", "frist" or "den"; elsewhere it is a case or a share."""
+    before = text[max(0, match.start() - 30) : match.start()]
+    if not _DMS_INTRO.search(before):
+        return
+    month, day = int(match["dms_m"]), int(match["dms_d"])
+    if _make_date(2000, month, day) is not None:
+        year_free = (month, day, month, day)
+        yield _Found(None, None, "day", page, *match.span(), year_free=year_free, has_year=False)
 
 
 @lru_cache(maxsize=4096)
@@ -724,6 +779,36 @@ def _fallback_anchor(filename: str, reference_year: int | None) -> _Anchor | Non
     if reference_year is not None:
         return _Anchor((0, 0), None, reference_year)
     return None
+
+
+def _written_year(text: str, item: _Found, *, heading_year: int | None) -> int | None:
+    """The year written earlier in a yearless date's own sentence: "i 2018: 8. februar".
+
+    A list of bare days under a label ("Formannskapet: 14.2, 24.4") takes the year of the
+    page's heading ("Møteplan 2020"). A full date between the year and the day wins instead.
+    """
+    line_start = text.rfind("\n", 0, item.char_start) + 1
+    if heading_year is not None and _DM_LIST.match(text, line_start):
+        return heading_year
+    window = text[max(line_start, item.char_start - 160) : item.char_start]
+    breaks = list(_SENTENCE_BREAK.finditer(window))
+    if breaks:
+        window = window[breaks[-1].end() :]
+    years = list(_BARE_YEAR.finditer(window))
+    if not years or _FULL_DATE.search(window, years[-1].end()):
+        return None
+    if _OTHER_YEAR_BEFORE.search(window, 0, years[-1].start()):
+        return None  # "budsjett 2020 ... 3. desember": the year of a plan, not of the day
+    year = int(years[-1]["y"])
+    return year if _plausible(year) else None
+
+
+@lru_cache(maxsize=256)
+def _heading_year(text: str) -> int | None:
+    """The one bare year a page's first three lines name: "Møteplan 2020"."""
+    head = "\n".join([line for line in text.splitlines()[:8] if line.strip()][:3])
+    years = {int(m["y"]) for m in _BARE_YEAR.finditer(head)}
+    return years.pop() if len(years) == 1 else None
 
 
 def _resolve_year(
