@@ -308,7 +308,8 @@ _FOLDS = {
     "Æ": ("Æ", "AE", "Ae"),
 }
 _PATTERN = r"""
-    (?<![\w@])                                  # a name starts a word and is no e-mail address
+    (?:(?<![\w@])|(?<=[a-zæøå])(?=[A-ZÆØÅ]))     # a name starts a word and is no e-mail address,
+                                                # or is glued to one: iLillestrøm (PDF text)
     (?=FIRST)                                   # with a letter some name starts with (speed)
     (?:
         (?P<region>(?i:REGIONS))                # a region name or alias, any case: SØR-TROMS
@@ -316,7 +317,8 @@ _PATTERN = r"""
       | (?P<kommune>KOMMUNER)                   # a kommune as written: Narvik, NARVIK, Tromso
         (?:[sS]|['’][sS]?)?                     # genitive: Narviks, Moss'
     )
-    (?!\w|:\w)                                 # and ends it: not Narvikfjellet, not Re:tenk
+    (?:(?!\w|:\w)|(?<=[a-zæøå])(?=[A-ZÆØÅ]))     # and ends it: not Narvikfjellet, not Re:tenk;
+                                                # or is glued to the next: AskvollB.1, VossFylke
 """
 
 

@@ -23,6 +23,8 @@ class Places:
 
 # Text that is invisible on the page but splits words: soft hyphen, zero-width characters.
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# A word hyphenated at the end of a line: "Tjeld-\nsund kommune" is Tjeldsund.
+_LINE_HYPHEN = re.compile(r"(?<=[a-zæøå])-[ \t]*\n[ \t]*(?=[a-zæøå])")
 
 # The word before a kommune name that makes it a surname.
 _INITIAL = re.compile(r"[A-ZÆØÅ]\.")  # K. Lund
@@ -58,11 +60,12 @@ _PLACE_PREFIXES = frozenset(
 _PLACE_BEFORE = re.compile(
     r"""
     (?:
-        (?<!\w)(?:[Ii]|[Ff]ra|[Tt]il|[Pp]å|[Vv]ed|[Mm]ot|[Rr]undt|[Oo]mkring)  # i Time, fra Moss
-      | [Kk]ommun(?:e|en|er|ene|ar|ane)[ \t\u00a0]*:     # a label: Samarbeidskommuner: Vik
-      | [Kk]ommun(?:ene|ane)                              # kommunene Klepp, Time og Hå
+        (?<!\w)(?:[Ii]|[Ff]ra|[Tt]il|[Pp]å|[Vv]ed|[Mm]ot|[Rr]undt|[Oo]mkring)\s+  # i Time, fra Moss
+      | [Kk]ommun(?:e|en|er|ene|ar|ane)[ \t\u00a0]*:\s*  # a label: Samarbeidskommuner: Vik,
+                                                        # Kommune:Vik (glued PDF text)
+      | [Kk]ommun(?:ene|ane)\s+                          # kommunene Klepp, Time og Hå
     )
-    \s+\Z
+    \Z
     """,
     re.VERBOSE,
 )
@@ -126,7 +129,9 @@ def find_places(pages: Sequence[str], gazetteer: Gazetteer) -> Places:
 def _clean(page: str) -> str:
     if not unicodedata.is_normalized("NFC", page):
         page = unicodedata.normalize("NFC", page)
-    return _INVISIBLE.sub("", page) if _INVISIBLE.search(page) else page
+    if _INVISIBLE.search(page):
+        page = _INVISIBLE.sub("", page)
+    return _LINE_HYPHEN.sub("", page) if "-" in page else page
 
 
 def _evidence(kind: str, value: str, page: int, text: str, span: tuple[int, int]) -> Evidence:
@@ -182,6 +187,11 @@ def _is_person(text: str, candidate: _Candidate, matcher: Matcher) -> bool:
         return True
     if _NAME_WORD.fullmatch(word):
         if word.split("-")[0] in matcher.first_names:
+            return True
+        # A given name two words back makes a middle name of the word between: "Ane
+        # Bergset Mandal", "Tor Egil Sandnes" (also where the word ends like "Kystverket").
+        earlier, _lead = _word_before(text, candidate.start - len(word) - 1)
+        if earlier.split("-")[0] in matcher.first_names and not _is_place_word(word, matcher):
             return True
         if (
             lead not in _SENTENCE_START

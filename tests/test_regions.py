@@ -169,6 +169,15 @@ def test_regions(text: str, regions: tuple[str, ...], gazetteer: Gazetteer) -> N
         ("Herøy og Ulstein", ("Herøy (Møre og Romsdal)", "Ulstein")),
         ("Herøy kommune", ("Herøy (Møre og Romsdal)", "Herøy (Nordland)")),
         ("Våler i Hedmark", ("Våler (Innlandet)",)),
+        # Glued PDF text: a name runs into the next word or follows a label with no space.
+        ("Kommune:SolundB.1 Forkasta", ("Solund",)),
+        ("Valgstyret iBodø kommune", ("Bodø",)),
+        ("Kommune:LusterFylke:Vestland", ("Luster",)),
+        # A word hyphenated over a line break is one word.
+        ("Møte med Gratan-\ngen kommune", ("Gratangen",)),
+        # A middle name between a given name and a kommune name: a person.
+        ("15\n\nAnne Sørlie Bodø\n\n0,00", ()),
+        ("Tor Egil Alta\n", ()),
     ],
 )
 def test_municipalities(text: str, municipalities: tuple[str, ...], gazetteer: Gazetteer) -> None:
