@@ -28,6 +28,8 @@ CLOCK_BONUS = 10  # "15. mars kl. 10.00": a meeting has a start time
 HEADER_CHARS = 1200
 NOT_THE_MEETING = frozenset({"law", "next_meeting", "previous_meeting", "deadline", "signed"})
 
+# A date and a clock time glued by "_" or "T", as systems name saved files and e-mail parts.
+_FILE_STAMP = re.compile(r"(?:19|20)\d\d-?[01]\d-?[0-3]\d[_T][0-2]\d[0-5]\d(?:[0-5]\d)?(?!\d)")
 _DATE_LABEL = re.compile(rf"^[^\S\n]*(?:dato|date){LABEL_TAIL}", re.IGNORECASE)
 _CLOCK_AFTER = re.compile(
     r"[^\S\n]*,?[^\S\n]*(?:(?:fra[^\S\n]+)?(?:kl|klokka|klokken)\.?[^\S\n]*)?[0-2]?\d[:.][0-5]\d"
@@ -54,7 +56,8 @@ def find_meeting_date(
     """The date of the meeting a notice or minutes belongs to, and where it was read."""
     if doctype not in MEETING_DOCTYPES:
         return None, None
-    from_name = dates_in_filename(filename)
+    # "2021-09-29_135621" in a file name is when the file was saved, not what it is about.
+    from_name = dates_in_filename(_FILE_STAMP.sub(" ", filename))
     # A notice that calls "neste møte" is calling the very meeting it is the notice of.
     excluded = NOT_THE_MEETING - {"next_meeting"} if doctype == "notice" else NOT_THE_MEETING
     header_end = _header_end(pages[0]) if pages else 0

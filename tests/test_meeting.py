@@ -197,6 +197,12 @@ UNSEEN: list[tuple[str, str, str, date]] = [
         "kl. 10.00 i Narvik.\n\nForslag må være styret i hende senest 22. mars 2019.\n",
         date(2019, 4, 5),
     ),
+    (
+        "minutes",
+        "thread_5f1__2022-10-03_091544 - IN - att 2.pdf",
+        "Valgprotokoll for valgstyret\n\nKommune: Vik\n\n26.09.2022 14:02:11\nSide 2\n",
+        date(2022, 9, 26),
+    ),
 ]
 
 
