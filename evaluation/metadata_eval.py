@@ -9,6 +9,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,8 @@ from indexer.metadata import extract_metadata
 ROOT = Path(__file__).resolve().parent.parent
 PASS_MARK = 0.97
 # The marks reached on documents the extractors were not written alongside.
-REAL_PASS_MARK = 0.0
-HOLDOUT_PASS_MARK = 0.0
+REAL_PASS_MARK = 0.97
+HOLDOUT_PASS_MARK = 0.97
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def evaluate_labelled(
     seconds = 0.0
     for name, label in sorted(labels.items()):
         try:
-            pages = extract_text(labelled.documents / name).pages
+            pages = _pages(labelled.documents / name)
         except (ArchiveError, OSError) as error:
             misses.append(f"{name}: cannot read ({error})")
             pages = ("",)
@@ -197,6 +198,12 @@ def evaluate_labelled(
         seconds,
         tuple(misses),
     )
+
+
+@lru_cache(maxsize=None)
+def _pages(path: Path) -> tuple[str, ...]:
+    """A document's pages, read once per process: the real corpus takes most of a minute."""
+    return tuple(extract_text(path).pages)
 
 
 def _disagreements(
