@@ -68,6 +68,7 @@ _CUES = re.compile(
         )
       | (?P<minutes_word>
             \w*referat\b | møtebok\w* | minutes   # Referat, Møtebok
+          | særutskrift\w*                        # one case's extract of the minutes
           | \w*protokoll(?!er(?:e|es|t|ing)\b)\w*   # Saksprotokoll, not the verb protokollere
         )
       | (?P<application>

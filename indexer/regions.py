@@ -190,7 +190,10 @@ def _is_person(text: str, candidate: _Candidate, matcher: Matcher) -> bool:
             return True
         # A given name two words back makes a middle name of the word between: "Ane
         # Bergset Mandal", "Tor Egil Sandnes" (also where the word ends like "Kystverket").
-        earlier, _lead = _word_before(text, candidate.start - len(word) - 1)
+        end = candidate.start
+        while end > 0 and text[end - 1] in _BLANKS:
+            end -= 1
+        earlier, _lead = _word_before(text, end - len(word))
         if earlier.split("-")[0] in matcher.first_names and not _is_place_word(word, matcher):
             return True
         if (

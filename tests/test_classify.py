@@ -122,6 +122,8 @@ Fakta Narvikregionen
          "notice"),
         (["Valprotokoll for valstyret i Volda kommune\n\nMøtet vart halde."], "x.pdf", "minutes"),
         (["Årsmelding 2021 – Hålogalandsrådet\n\n1. Om rådet"], "x.pdf", "other"),
+        (["Særutskrift\nSak 31/18 Felles brannvesen\nBehandlet i kommunestyret 14.06.2018\n"
+          "Vedtak: Saken utsettes."], "x.pdf", "minutes"),
         (["Nyheter | Hålogalandsrådet\n\nSkaperkraft 2022 samlet 180 deltakere\n\nPublisert "
           "24.02.2022"], "nyhet-skaperkraft-2022.txt", "other"),
         # Without a title cue, structure still tells minutes and notices apart.
