@@ -9,7 +9,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +184,8 @@ def evaluate_labelled(
                 sorted(set(label["dates"]) - got_days),
             )
             misses.append(f"{name}: dates extra {extra} missing {lost}")
-        for row, got in (("regions", metadata.regions), ("municipalities", metadata.municipalities)):
+        found_places = {"regions": metadata.regions, "municipalities": metadata.municipalities}
+        for row, got in found_places.items():
             if sorted(got) != sorted(label[row]):
                 extra, lost = sorted(set(got) - set(label[row])), sorted(set(label[row]) - set(got))
                 misses.append(f"{name}: {row} extra {extra} missing {lost}")
@@ -200,7 +201,7 @@ def evaluate_labelled(
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pages(path: Path) -> tuple[str, ...]:
     """A document's pages, read once per process: the real corpus takes most of a minute."""
     return tuple(extract_text(path).pages)
@@ -265,7 +266,7 @@ def collect(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print the metadata table (and with -v every disagreement); 1 if a figure is below its mark."""
+    """Print the metadata table (with -v every disagreement); 1 if a figure is below its mark."""
     verbose = "-v" in (sys.argv[1:] if argv is None else argv)
     scores, vectors = collect()
     missing = [name for name, labelled in LABELLED_SETS.items() if not labelled.is_available]
