@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -201,10 +202,34 @@ def evaluate_labelled(
     )
 
 
-@cache
+_PAGES: dict[Path, tuple[str, ...]] = {}
+
+
+def _read_pages(path: Path) -> tuple[str, ...]:
+    return tuple(extract_text(path).pages)
+
+
 def _pages(path: Path) -> tuple[str, ...]:
     """A document's pages, read once per process: the real corpus takes most of a minute."""
-    return tuple(extract_text(path).pages)
+    if path not in _PAGES:
+        _PAGES[path] = _read_pages(path)
+    return _PAGES[path]
+
+
+def prefetch_pages(labelled: LabelledSet) -> None:
+    """Read a set's PDFs on every core at once (pdfminer is the slow part of the evaluation)."""
+    names = json.loads(labelled.labels.read_text("utf-8"))
+    paths = [labelled.documents / n for n in names if (labelled.documents / n).suffix != ".txt"]
+    todo = [p for p in paths if p not in _PAGES]
+    if len(todo) < 2:
+        return
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        futures = {path: pool.submit(_read_pages, path) for path in todo}
+        for path, future in futures.items():
+            try:
+                _PAGES[path] = future.result()
+            except (ArchiveError, OSError):
+                continue  # evaluate_labelled reads it again and records why it failed
 
 
 def _disagreements(
@@ -257,10 +282,12 @@ def collect(
     """Scores of every labelled set that is here, and of the date vectors."""
     gazetteer = load_gazetteer()
     chosen = LABELLED_SETS if sets is None else sets
+    available = {name: labelled for name, labelled in chosen.items() if labelled.is_available}
+    for labelled in available.values():
+        prefetch_pages(labelled)
     scores = {
         name: evaluate_labelled(labelled, gazetteer=gazetteer)
-        for name, labelled in chosen.items()
-        if labelled.is_available
+        for name, labelled in available.items()
     }
     return scores, evaluate_vectors()
 
