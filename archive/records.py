@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from .models import DateMention, Evidence, Metadata
+from .models import DateMention, Document, Evidence, Metadata, SearchHit
 
 
 def mention_to_dict(m: DateMention) -> dict[str, Any]:
@@ -74,3 +74,52 @@ def metadata_from_row(row: Any) -> Metadata:
         municipalities=tuple(json.loads(row["municipalities"])),
         evidence=tuple(evidence_from_dict(d) for d in json.loads(row["evidence"])),
     )
+
+
+def hit_record(hit: SearchHit) -> dict[str, Any]:
+    """One search hit in the JSON shape shared by `arkiv search --json` and `/api/search`."""
+    return {
+        "id": hit.id,
+        "title": hit.title,
+        "filename": hit.filename,
+        "doctype": hit.doctype,
+        "meeting_date": hit.meeting_date.isoformat() if hit.meeting_date else None,
+        "regions": list(hit.regions),
+        "score": hit.score,
+        "snippet": hit.snippet,
+    }
+
+
+def document_record(doc: Document) -> dict[str, Any]:
+    """Every field of a document as JSON values, without its text or the paths it lies at."""
+    meta = doc.metadata
+    return {
+        "id": doc.id,
+        "title": meta.title,
+        "filename": doc.filename,
+        "sha256": doc.sha256,
+        "size": doc.size,
+        "media_type": doc.media_type,
+        "pages": doc.page_count,
+        "status": doc.status,
+        "doctype": meta.doctype,
+        "doctype_confidence": round(meta.doctype_confidence, 3),
+        "meeting_date": meta.meeting_date.isoformat() if meta.meeting_date else None,
+        "dates": [d.isoformat() for d in meta.dates],
+        "periods": [
+            {
+                "start": m.start.isoformat(),
+                "end": m.end.isoformat(),
+                "precision": m.precision,
+                "text": m.text,
+                "page": m.page,
+            }
+            for m in meta.mentions
+            if m.precision != "day"
+        ],
+        "regions": list(meta.regions),
+        "municipalities": list(meta.municipalities),
+        "evidence": [evidence_to_dict(e) for e in meta.evidence],
+        "ocr_pages": list(doc.ocr_pages),
+        "ingested_at": doc.ingested_at.isoformat(),
+    }

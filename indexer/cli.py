@@ -16,6 +16,7 @@ import click
 from archive import Archive, ArchiveConfig, open_archive, resolve_home
 from archive.errors import ArchiveError, QueryError
 from archive.models import DOCTYPES, SORT_ORDERS, Document, SearchRequest, SearchResults
+from archive.records import document_record, hit_record
 
 from .ingest import FileResult, IngestOptions, IngestReport, default_workers, ingest_paths
 from .ocr import ocr_install_hint
@@ -172,22 +173,7 @@ def print_report(report: IngestReport) -> None:
 
 
 def hit_json(results: SearchResults) -> dict[str, Any]:
-    return {
-        "total": results.total,
-        "hits": [
-            {
-                "id": h.id,
-                "title": h.title,
-                "filename": h.filename,
-                "doctype": h.doctype,
-                "meeting_date": h.meeting_date.isoformat() if h.meeting_date else None,
-                "regions": list(h.regions),
-                "score": h.score,
-                "snippet": h.snippet,
-            }
-            for h in results.hits
-        ],
-    }
+    return {"total": results.total, "hits": [hit_record(h) for h in results.hits]}
 
 
 def terminal_snippet(html: str, *, color: bool) -> str:
@@ -269,41 +255,9 @@ def print_hits(request: SearchRequest, results: SearchResults) -> None:
 
 
 def document_json(doc: Document, *, with_text: bool) -> dict[str, Any]:
-    meta = doc.metadata
-    out: dict[str, Any] = {
-        "id": doc.id,
-        "title": meta.title,
-        "filename": doc.filename,
-        "paths": list(doc.paths),
-        "sha256": doc.sha256,
-        "size": doc.size,
-        "media_type": doc.media_type,
-        "pages": doc.page_count,
-        "status": doc.status,
-        "doctype": meta.doctype,
-        "doctype_confidence": round(meta.doctype_confidence, 3),
-        "meeting_date": meta.meeting_date.isoformat() if meta.meeting_date else None,
-        "dates": [d.isoformat() for d in meta.dates],
-        "periods": [
-            {
-                "start": m.start.isoformat(),
-                "end": m.end.isoformat(),
-                "precision": m.precision,
-                "text": m.text,
-                "page": m.page,
-            }
-            for m in meta.mentions
-            if m.precision != "day"
-        ],
-        "regions": list(meta.regions),
-        "municipalities": list(meta.municipalities),
-        "evidence": [
-            {"field": e.field, "value": e.value, "page": e.page, "snippet": e.snippet}
-            for e in meta.evidence
-        ],
-        "ocr_pages": list(doc.ocr_pages),
-        "ingested_at": doc.ingested_at.isoformat(),
-    }
+    """Every field of one document, with the paths it was seen at (and its text)."""
+    out = document_record(doc)
+    out["paths"] = list(doc.paths)
     if with_text:
         out["text"] = list(doc.pages)
     return out

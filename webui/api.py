@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from archive.errors import QueryError
 from archive.models import Document, SearchResults
+from archive.records import document_record, hit_record
 
 from .extension import current_archive
 from .openapi import openapi_document
@@ -34,19 +35,7 @@ def search_json(results: SearchResults) -> dict[str, Any]:
     """The CLI's `arkiv search --json` shape, plus page, page size, facets and a suggestion."""
     return {
         "total": results.total,
-        "hits": [
-            {
-                "id": h.id,
-                "title": h.title,
-                "filename": h.filename,
-                "doctype": h.doctype,
-                "meeting_date": h.meeting_date.isoformat() if h.meeting_date else None,
-                "regions": list(h.regions),
-                "score": h.score,
-                "snippet": h.snippet,
-            }
-            for h in results.hits
-        ],
+        "hits": [hit_record(h) for h in results.hits],
         "page": results.page,
         "page_size": results.page_size,
         "facets": results.facets,
@@ -56,44 +45,11 @@ def search_json(results: SearchResults) -> dict[str, Any]:
 
 def document_json(doc: Document, *, with_text: bool) -> dict[str, Any]:
     """The CLI's `arkiv show --json` shape, with file names instead of server paths."""
-    meta = doc.metadata
-    out: dict[str, Any] = {
-        "id": doc.id,
-        "title": meta.title,
-        "filename": doc.filename,
-        "filenames": sorted({doc.filename, *(PurePath(p).name for p in doc.paths)}),
-        "sha256": doc.sha256,
-        "size": doc.size,
-        "media_type": doc.media_type,
-        "pages": doc.page_count,
-        "status": doc.status,
-        "doctype": meta.doctype,
-        "doctype_confidence": round(meta.doctype_confidence, 3),
-        "meeting_date": meta.meeting_date.isoformat() if meta.meeting_date else None,
-        "dates": [d.isoformat() for d in meta.dates],
-        "periods": [
-            {
-                "start": m.start.isoformat(),
-                "end": m.end.isoformat(),
-                "precision": m.precision,
-                "text": m.text,
-                "page": m.page,
-            }
-            for m in meta.mentions
-            if m.precision != "day"
-        ],
-        "regions": list(meta.regions),
-        "municipalities": list(meta.municipalities),
-        "evidence": [
-            {"field": e.field, "value": e.value, "page": e.page, "snippet": e.snippet}
-            for e in meta.evidence
-        ],
-        "ocr_pages": list(doc.ocr_pages),
-        "ingested_at": doc.ingested_at.isoformat(),
-        "links": {
-            "html": url_for("views.document", doc_id=doc.id),
-            "file": url_for("views.original", doc_id=doc.id),
-        },
+    out = document_record(doc)
+    out["filenames"] = sorted({doc.filename, *(PurePath(p).name for p in doc.paths)})
+    out["links"] = {
+        "html": url_for("views.document", doc_id=doc.id),
+        "file": url_for("views.original", doc_id=doc.id),
     }
     if with_text:
         out["text"] = list(doc.pages)
