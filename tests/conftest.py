@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
 from fpdf import FPDF
 
 from archive import Archive, ArchiveConfig, open_archive
+from webui import app_archive, create_app
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
@@ -59,6 +62,32 @@ def archive(config: ArchiveConfig) -> Iterator[Archive]:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[ArchiveConfig, dict[str, str]]:
+    """A small hand-made archive for the web UI and API tests (one per test module)."""
+    from .webui_support import build_archive
+
+    return build_archive(tmp_path_factory.mktemp("webui"))
+
+
+@pytest.fixture(scope="module")
+def app(built: tuple[ArchiveConfig, dict[str, str]]) -> Iterator[Flask]:
+    flask_app = create_app(built[0], {"TESTING": True})
+    yield flask_app
+    app_archive(flask_app).close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def ids(built: tuple[ArchiveConfig, dict[str, str]]) -> dict[str, str]:
+    """The test archive's document ids by short name."""
+    return built[1]
 
 
 def needs_corpus() -> pytest.MarkDecorator:

@@ -10,37 +10,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from archive import ArchiveConfig
 from archive.models import SearchRequest
 from indexer.cli import document_json as cli_document_json
 from indexer.cli import hit_json
-from tests.webui_support import IMG, REFERAT, SCRIPT, SPECS, VINDKRAFT_HITS, build_archive
-from webui import app_archive, create_app
+from tests.webui_support import IMG, REFERAT, SCRIPT, SPECS, VINDKRAFT_HITS
+from webui import app_archive
 from webui.openapi import SEARCH_PARAMETERS
 
 HIT_KEYS = ["id", "title", "filename", "doctype", "meeting_date", "regions", "score", "snippet"]
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[ArchiveConfig, dict[str, str]]:
-    return build_archive(tmp_path_factory.mktemp("api"))
-
-
-@pytest.fixture(scope="module")
-def app(built: tuple[ArchiveConfig, dict[str, str]]) -> Iterator[Flask]:
-    flask_app = create_app(built[0], {"TESTING": True})
-    yield flask_app
-    app_archive(flask_app).close()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
-def ids(built: tuple[ArchiveConfig, dict[str, str]]) -> dict[str, str]:
-    return built[1]
 
 
 def get_json(client: FlaskClient, url: str, status: int = 200, **kwargs: Any) -> Any:

@@ -6,7 +6,6 @@ import html
 import re
 import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
@@ -74,28 +73,6 @@ class Links(HTMLParser):
 def text_of(page: str) -> str:
     """The page's visible text with tags removed and spaces collapsed."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[ArchiveConfig, dict[str, str]]:
-    return build_archive(tmp_path_factory.mktemp("webui"))
-
-
-@pytest.fixture(scope="module")
-def app(built: tuple[ArchiveConfig, dict[str, str]]) -> Iterator[Flask]:
-    flask_app = create_app(built[0], {"TESTING": True})
-    yield flask_app
-    app_archive(flask_app).close()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
-def ids(built: tuple[ArchiveConfig, dict[str, str]]) -> dict[str, str]:
-    return built[1]
 
 
 def get_page(client: FlaskClient, url: str, status: int = 200, **kwargs: object) -> str:
