@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,12 +17,14 @@ from typing import Any
 
 from whoosh import highlight, index, scoring
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from .analysis import HighlightAnalyzer, NorwegianText, key, normalize, surface_pattern, words
 from .errors import ArchiveError
+from .expansion import step_unions
 from .models import Document, SearchHit, SearchRequest, SearchResults
 from .query import parse_query
 from .spelling import suggest_query
@@ -39,7 +42,9 @@ KEY_VIEWS = {"body": "exact", "title": "title", "body_folded": "folded", "body_p
 # Whoosh analyses about 2 MB of text a second; past this a document (a 30 MB log dump, say) is
 # searchable by its first 5 million characters, about 1,500 PDF pages. The catalog keeps it all.
 MAX_INDEXED_CHARS = 5_000_000
+MAX_CACHED_FILTERS = 64  # filter document sets kept per searcher (thread)
 
+FilterCache = tuple[Searcher, dict[str, tuple[int, ...]]]  # a searcher's filter -> documents
 PageTexts = Callable[[str, int], str]  # (doc_id, 1-based page number) -> that page's text
 TitleSource = Callable[[list[str]], dict[str, Document]]  # ids -> documents without pages
 
@@ -223,6 +228,14 @@ class SearchIndex:
             if text_query is NullQuery:  # only stop words: nothing to look for
                 return NullQuery, NullQuery
             parts.append(text_query)
+        parts += self.filter_parts(request)
+        if not parts:
+            return Every(), None
+        return (parts[0] if len(parts) == 1 else And(parts)), text_query
+
+    def filter_parts(self, request: SearchRequest) -> list[Query]:
+        """The request's filters (regions, doctype, year, dates), each as a query."""
+        parts: list[Query] = []
         if request.regions:
             names = self.canonical_names("regions", request.regions)
             parts.append(Or([Term("regions", name) for name in names]))
@@ -234,9 +247,27 @@ class SearchIndex:
             start = datetime.combine(request.date_from, time()) if request.date_from else None
             end = datetime.combine(request.date_to, time.max) if request.date_to else None
             parts.append(DateRange("meeting_date", start, end))
+        return parts
+
+    def filter_docs(self, searcher: Searcher, request: SearchRequest) -> tuple[int, ...] | None:
+        """The document numbers the request's filters allow (None: no filters), kept per
+        searcher: a date range is hundreds of numeric terms, read once, not on every query."""
+        parts = self.filter_parts(request)
         if not parts:
-            return Every(), None
-        return (parts[0] if len(parts) == 1 else And(parts)), text_query
+            return None
+        cached: FilterCache | None = getattr(self._local, "filters", None)
+        if cached is None or cached[0] is not searcher:
+            cached = self._local.filters = (searcher, {})
+        table = cached[1]
+        wanted = repr(parts)
+        docs = table.get(wanted)
+        if docs is None:
+            query = parts[0] if len(parts) == 1 else And(parts)
+            docs = tuple(sorted(searcher.docs_for_query(query)))
+            if len(table) >= MAX_CACHED_FILTERS:
+                table.clear()
+            table[wanted] = docs
+        return docs
 
     def search(
         self, request: SearchRequest, page_texts: PageTexts, titles: TitleSource
@@ -244,6 +275,14 @@ class SearchIndex:
         """Run a request; page text and titles come from the catalog, not stored fields."""
         query, text_query = self.build_query(request)
         searcher = self.searcher()
+        if text_query is not None and text_query is not NullQuery:
+            # The filters as a cached list of documents rather than clauses to match again:
+            # a date range is hundreds of numeric terms, a region filter a long posting list.
+            allowed = self.filter_docs(searcher, request)
+            if allowed is not None:
+                if len(allowed) * 2 < searcher.doc_count_all():
+                    step_unions(text_query)
+                query = And([text_query, Allowed(allowed)])
         sortedby: Any = None
         reverse = False
         if request.sort == "newest" or (text_query is None and request.sort == "relevance"):
@@ -370,6 +409,48 @@ class SearchIndex:
             return []
         results = searcher.more_like(docnum, "body", text=text, top=limit)
         return [hit["id"] for hit in results]
+
+
+class AllowedMatcher(ListMatcher):  # type: ignore[misc]
+    """A sorted list of document numbers, each scoring 1.0 (as a date range did)."""
+
+    _ids: tuple[int, ...]
+    _i: int
+
+    def skip_to(self, id: int) -> None:
+        if self._i < len(self._ids) and self._ids[self._i] < id:
+            self._i = bisect_left(self._ids, id, self._i)
+
+
+class Allowed(Query):  # type: ignore[misc]
+    """Matches the documents of a precomputed, sorted list: the request's filters."""
+
+    def __init__(self, docs: tuple[int, ...]) -> None:
+        self.docs = docs
+        self.boost = 1.0
+
+    def __repr__(self) -> str:
+        return f"Allowed({len(self.docs)} documents)"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Allowed) and other.docs == self.docs
+
+    def __hash__(self) -> int:
+        return hash(self.docs)
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return len(self.docs)
+
+    def matcher(self, searcher: Searcher, context: Any = None) -> Any:
+        # The list holds the whole index's numbers; a segment's searcher counts from 0.
+        docs = self.docs
+        for leaf, offset in searcher.get_parent().leaf_searchers():
+            if leaf is searcher and (offset or (len(docs) and docs[-1] >= leaf.doc_count_all())):
+                lo = bisect_left(docs, offset)
+                hi = bisect_left(docs, offset + leaf.doc_count_all())
+                docs = tuple(d - offset for d in docs[lo:hi])
+                break
+        return AllowedMatcher(docs) if docs else NullMatcher()
 
 
 @cache
