@@ -204,17 +204,6 @@ def field_lengths(reader: Any, field: str) -> list[int]:
     return lengths
 
 
-def step_unions(query: Query) -> None:
-    """Back to Whoosh's binary tree of union matchers for the word unions of a query that a
-    selective filter intersects: that tree skips to the allowed documents, while the array
-    reads and scores every document of each 2,048-document window it touches."""
-    if isinstance(query, Or) and "matcher_type" in vars(query):
-        del query.matcher_type
-        del query._matcher
-    for child in query.children():
-        step_unions(child)
-
-
 def stem_targets(stemmed: str, typed: str) -> tuple[str, frozenset[str]]:
     """(prefix to scan, stems that count as the same word) for a typed word.
 

@@ -24,7 +24,6 @@ from whoosh.writing import IndexWriter
 
 from .analysis import HighlightAnalyzer, NorwegianText, key, normalize, surface_pattern, words
 from .errors import ArchiveError
-from .expansion import step_unions
 from .models import Document, SearchHit, SearchRequest, SearchResults
 from .query import parse_query
 from .spelling import suggest_query
@@ -280,8 +279,6 @@ class SearchIndex:
             # a date range is hundreds of numeric terms, a region filter a long posting list.
             allowed = self.filter_docs(searcher, request)
             if allowed is not None:
-                if len(allowed) * 2 < searcher.doc_count_all():
-                    step_unions(text_query)
                 query = And([text_query, Allowed(allowed)])
         sortedby: Any = None
         reverse = False
