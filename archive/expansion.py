@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import ArrayUnionMatcher, DisjunctionMaxMatcher, NullMatcher, WrappingMatcher
+from whoosh.matching import (
+    ArrayUnionMatcher,
+    DisjunctionMaxMatcher,
+    ListMatcher,
+    NullMatcher,
+    WrappingMatcher,
+)
 from whoosh.query import And, DisjunctionMax, Or, Phrase, Query, SpanNear2, Term, Wildcard
 from whoosh.query.spans import Span
 from whoosh.scoring import BM25FScorer
@@ -106,8 +113,83 @@ class FastPhrase(Phrase):  # type: ignore[misc]
                 return NullMatcher()  # a word the index lacks: no phrase
             terms.append(Term(self.fieldname, word))
         ms = [t.matcher(searcher, context) for t in terms]
+        scored = context is None or context.weighting is not None
+        found = phrase_matches(ms, self.slop, searcher.reader(), self.boost) if scored else None
+        if found is not None:
+            return found
         m = NearMatcher(ms, slop=self.slop, ordered=True, mindist=1)
         return WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
+
+
+def phrase_matches(ms: list[Any], slop: int, reader: Any, boost: float) -> Any | None:
+    """All documents where the words stand in order within `slop` positions, scored as
+    Whoosh scores a phrase (the words' BM25F scores summed as its binary tree sums them,
+    times the boost), read from whole posting lists at once rather than through a tree of
+    intersection and span matchers per document. None when a matcher is not a plain term
+    of a BM25F-scored field (then NearMatcher does it)."""
+    postings: list[dict[int, tuple[float, Any]]] = []
+    for m in ms:
+        if type(m) is not W3LeafMatcher or type(getattr(m, "scorer", None)) is not BM25FScorer:
+            return None
+        table: dict[int, tuple[float, Any]] = {}
+        while m.is_active():
+            if m._ids is None:
+                m._read_ids()
+            if m._weights is None:
+                m._read_weights()
+            if m._values is None:
+                m._read_values()
+            at = m._i
+            pairs = zip(m._weights[at:], m._values[at:], strict=True)
+            table.update(zip(m._ids[at:], pairs, strict=True))
+            m._i = m._blocklength - 1
+            m.next()
+        postings.append(table)
+    docs = set(postings[0])
+    for table in postings[1:]:
+        docs.intersection_update(table)
+    field = ms[0].term()[0]
+    lengths = field_lengths(reader, field)
+    decode = ms[0].format.decoder("positions")
+    scorers = [m.scorer for m in ms]
+    ids: list[int] = []
+    scores: list[float] = []
+    for doc in sorted(docs):
+        spans = {(p, p) for p in decode(postings[0][doc][1])}
+        for table in postings[1:]:
+            after = set(decode(table[doc][1]))
+            spans = {(a, b + d) for a, b in spans for d in range(1, slop + 1) if b + d in after}
+            if not spans:
+                break
+        if spans:
+            length = lengths[doc]
+            each = [sc._score(t[doc][0], length) for sc, t in zip(scorers, postings, strict=True)]
+            score = tree_sum(each)
+            ids.append(doc)
+            scores.append(score * boost if boost != 1.0 else score)
+    return ScoredList(ids, scores) if ids else NullMatcher()
+
+
+def tree_sum(values: list[float]) -> float:
+    """A sum added up as Whoosh's make_binary_tree of matchers adds it (same float)."""
+    if len(values) == 1:
+        return values[0]
+    half = len(values) // 2
+    return tree_sum(values[:half]) + tree_sum(values[half:])
+
+
+class ScoredList(ListMatcher):  # type: ignore[misc]
+    """Sorted document numbers with their scores; skips by bisection."""
+
+    _ids: list[int]
+    _i: int
+
+    def __init__(self, ids: list[int], scores: list[float]) -> None:
+        super().__init__(ids, weights=scores)
+
+    def skip_to(self, id: int) -> None:
+        if self._i < len(self._ids) and self._ids[self._i] < id:
+            self._i = bisect_left(self._ids, id, self._i)
 
 
 def union(clauses: list[Query]) -> Query:
