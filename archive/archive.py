@@ -125,7 +125,7 @@ class Archive:
         """Apply the queued index operations in batches; returns how many were applied."""
         done = 0
         size = INDEX_BULK_BATCH if bulk else INDEX_BATCH
-        while queued := self.catalog.queued()[:size]:
+        while queued := self.catalog.queued(size):
             ids = [doc_id for doc_id, _ in queued]
             docs = self.catalog.get_many([i for i, op in queued if op == "add"])
             with self.index.writer(bulk=bulk) as w:
@@ -190,9 +190,9 @@ class Archive:
                 if repair:
                     self.store.remove(sha)
                     report.repaired.append(f"original {sha[:12]} deleted")
-        pending = self.catalog.queued()
+        pending = self.catalog.queue_length()
         if pending:
-            report.problems.append(f"{len(pending)} index operations are pending")
+            report.problems.append(f"{pending} index operations are pending")
         indexed = self.index.ids()
         catalog_ids = set(catalog_shas.values())
         missing = sorted(catalog_ids - indexed)

@@ -206,8 +206,13 @@ class Catalog:
     def shas(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT sha256 FROM documents")}
 
-    def queued(self) -> list[tuple[str, str]]:
-        return [(r[0], r[1]) for r in self.db.execute("SELECT doc_id, op FROM index_queue")]
+    def queued(self, limit: int = -1) -> list[tuple[str, str]]:
+        """Pending index operations (doc_id, op); at most `limit` of them when given."""
+        rows = self.db.execute("SELECT doc_id, op FROM index_queue LIMIT ?", (limit,))
+        return [(r[0], r[1]) for r in rows]
+
+    def queue_length(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM index_queue").fetchone()[0])
 
     def counts(self, column: str) -> dict[str, int]:
         """Documents per value of a scalar column (doctype, status)."""

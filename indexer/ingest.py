@@ -330,7 +330,7 @@ def ingest_paths(
                 writer.apply(result)
         # The index catches up every INDEX_BULK_BATCH documents, in one large segment; until
         # then the catalog's index queue holds the work, so a killed run still loses nothing.
-        if len(archive.catalog.queued()) >= INDEX_BULK_BATCH:
+        if archive.catalog.queue_length() >= INDEX_BULK_BATCH:
             archive.sync_index(bulk=True)
     archive.sync_index(bulk=True)
     report.ocr_missing = bool(report.needs_ocr) and options.use_ocr and not is_ocr_available()
