@@ -751,3 +751,12 @@ def test_a_readonly_catalog_gives_each_thread_its_own_connection(
         assert result == [writable.db]  # a writer keeps its one connection
     finally:
         writable.close()
+
+
+def test_the_previous_meeting_role_is_named_in_both_languages(app: Flask) -> None:
+    from webui.i18n import date_role_label
+
+    with app.test_request_context("/"):
+        assert date_role_label("previous_meeting") == "forrige møte"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert date_role_label("previous_meeting") == "previous meeting"

@@ -96,6 +96,7 @@ def date_role_label(role: str) -> str:
         "mention": _("nevnt"),
         "meeting": _("møtedato"),
         "next_meeting": _("neste møte"),
+        "previous_meeting": _("forrige møte"),
         "deadline": _("frist"),
         "law": _("lov eller forskrift"),
         "signed": _("signert"),
