@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ class IngestRun:
     failed: int
     peak_rss_mb: float
     peak_rss_single_mb: float
+    peak_pss_mb: float
     workers: int
     rerun_seconds: float
     rerun_unchanged: int
@@ -61,12 +63,36 @@ def run_ingest(corpus: Corpus, home: Path, *, workers: int) -> IngestRun:
         failed=len(report["failed"]),
         peak_rss_mb=first.peak_total_mb,
         peak_rss_single_mb=first.peak_single_mb,
+        peak_pss_mb=first.peak_pss_mb,
         workers=workers,
         rerun_seconds=again.seconds,
         rerun_unchanged=int(rerun["unchanged"]),
         index_bytes=folder_bytes(home / "index"),
         catalog_bytes=sum(p.stat().st_size for p in home.glob("catalog.sqlite*")),
     )
+
+
+@dataclass(frozen=True)
+class PdfRun:
+    """A fresh `arkiv index` over PDF files only: the pipeline against raw extraction."""
+
+    seconds: float
+    documents: int
+    pages: int
+    failed: int
+
+
+def run_pdf_ingest(paths: Sequence[Path], pages: int, home: Path, *, workers: int) -> PdfRun:
+    """Index only the given PDFs into a fresh home (removed afterwards: it is not searched)."""
+    if home.exists():
+        shutil.rmtree(home)
+    try:
+        args = ["index", *map(str, paths), "--json", "--no-ocr", "--workers", str(workers)]
+        done = run_measured(arkiv_command(home, *args))
+        report = json.loads(done.stdout)
+        return PdfRun(done.seconds, int(report["added"]), pages, len(report["failed"]))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def run_reindex(home: Path) -> ReindexRun:

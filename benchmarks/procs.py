@@ -25,6 +25,18 @@ def rss_bytes(pid: int) -> int:
     return int(fields[1]) * PAGE_BYTES
 
 
+def pss_bytes(pid: int) -> int:
+    """Proportional set size of one process: shared pages (the workers' copy-on-write share
+    of the parent's memory, mapped files) divided among the processes that map them."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def peak_rss_bytes(pid: int) -> int:
     """The kernel's high-water mark of a live process's resident memory (VmHWM)."""
     try:
@@ -57,21 +69,24 @@ def tree(pid: int) -> list[int]:
 
 
 class TreeSampler:
-    """Samples the summed RSS of a process and its descendants until stopped."""
+    """Samples the summed RSS and PSS of a process and its descendants until stopped."""
 
     def __init__(self, pid: int, interval: float = 0.1) -> None:
         self.pid = pid
         self.interval = interval
         self.peak_total = 0
         self.peak_single = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            sizes = [rss_bytes(p) for p in tree(self.pid)]
+            pids = tree(self.pid)
+            sizes = [rss_bytes(p) for p in pids]
             self.peak_total = max(self.peak_total, sum(sizes))
             self.peak_single = max(self.peak_single, max(sizes, default=0))
+            self.peak_pss = max(self.peak_pss, sum(pss_bytes(p) for p in pids))
             self._stop.wait(self.interval)
 
     def __enter__(self) -> TreeSampler:
@@ -88,6 +103,7 @@ class CommandRun:
     seconds: float
     peak_total_mb: float
     peak_single_mb: float
+    peak_pss_mb: float
     stdout: str
 
 
@@ -106,7 +122,9 @@ def run_measured(args: Sequence[str], *, env: dict[str, str] | None = None) -> C
     seconds = time.perf_counter() - start
     if proc.returncode not in (0,):
         raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}): {err[-2000:]}")
-    return CommandRun(seconds, sampler.peak_total / MB, sampler.peak_single / MB, out)
+    return CommandRun(
+        seconds, sampler.peak_total / MB, sampler.peak_single / MB, sampler.peak_pss / MB, out
+    )
 
 
 def arkiv_command(home: Path, *args: str) -> list[str]:

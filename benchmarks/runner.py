@@ -13,7 +13,7 @@ from pathlib import Path
 from . import analysis_ratio
 from .corpus import ensure_corpus
 from .extraction import ocr_rate, pdfminer_rate, pdftotext_rate, sample_pdfs
-from .pipeline import run_ingest, run_reindex
+from .pipeline import run_ingest, run_pdf_ingest, run_reindex
 from .procs import percentiles
 from .queries import CLASSES, query_specs
 from .report import ALL, ROOT, Table, render
@@ -22,6 +22,9 @@ from .searching import measure_search
 DEFAULT_CACHE = ROOT / "benchmarks" / "cache"
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "RESULTS.md"
 MB = 2**20
+# The PDF-only ingest (row 2's ratio) runs up to this corpus size; at 50k it would add a
+# quarter of an hour and measure the same per-page work again.
+PDF_RUN_MAX = 10_000
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Settings:
     repeats: int = 3  # passes over the extraction sample
     sample_pages: int = 400
     rounds: int = 5  # passes over the query set
-    plain_rounds: int = 1  # the plain-Whoosh baseline takes seconds a query at 10k
+    plain_rounds: int = 5  # the plain-Whoosh baseline, as many rounds as ours
     concurrency_seconds: float = 8.0
     ocr_pages: int = 3
     analysis_docs: int = 300
@@ -85,15 +88,25 @@ def bench_size(table: Table, size: int, cache: Path, settings: Settings, workers
     else:
         row.put(size, f"{poppler.pages_per_s:.0f} ({poppler.pages_per_s / raw.pages_per_s:.0f}×)")
 
+    if size <= PDF_RUN_MAX:
+        log(f"{size} documents: arkiv index over the PDFs only")
+        pdf_run = run_pdf_ingest(
+            corpus.pdf_paths, corpus.pdf_pages, cache / f"pdf-home-{size}", workers=workers
+        )
+        docs_s, pages_s = pdf_run.documents / pdf_run.seconds, pdf_run.pages / pdf_run.seconds
+        table.row(f"2. arkiv index, PDFs only, {workers} workers (documents/s; pages/s)").put(
+            size, f"{docs_s:.1f}; {pages_s:.1f}"
+        )
+        ratio = pages_s / (raw.pages_per_s * workers)
+        table.row("2. PDFs only: arkiv index pages/s ÷ (raw pdfminer × cores)", "≥ 0.9").put(
+            size, f"{ratio:.2f}", ratio >= 0.9 and pdf_run.failed == 0
+        )
+
     log(f"{size} documents: arkiv index and an unchanged re-run")
     home = cache / f"home-{size}"
     run = run_ingest(corpus, home, workers=workers)
-    table.row(f"2. arkiv index, {workers} workers (documents/s; pages/s)").put(
+    table.row(f"2. arkiv index, whole corpus, {workers} workers (documents/s; pages/s)").put(
         size, f"{run.documents / run.seconds:.1f}; {run.pages / run.seconds:.1f}"
-    )
-    ratio = (run.pdf_pages / run.seconds) / (raw.pages_per_s * workers)
-    table.row("2. arkiv index PDF pages/s ÷ (raw pdfminer × cores)", "≥ 0.9").put(
-        size, f"{ratio:.2f}", ratio >= 0.9
     )
     table.row("2. arkiv index failed files").put(size, str(run.failed), run.failed == 0)
     table.row("3. unchanged re-run (s)", "≤ 5 s at 10k").put(
@@ -103,8 +116,12 @@ def bench_size(table: Table, size: int, cache: Path, settings: Settings, workers
         if size >= 10_000
         else None,
     )
-    table.row("7. peak RSS of arkiv index, all processes (MB)", "≤ 600 MB at 50k").put(
-        size, f"{run.peak_rss_mb:.0f}", run.peak_rss_mb <= 600 if size >= 50_000 else None
+    table.row(
+        "7. peak memory of arkiv index, all processes: PSS sum; RSS sum (MB)", "≤ 600 MB at 50k"
+    ).put(
+        size,
+        f"{run.peak_pss_mb:.0f}; {run.peak_rss_mb:.0f}",
+        run.peak_pss_mb <= 600 if size >= 50_000 else None,
     )
     log(f"{size} documents: search")
     specs = query_specs()
@@ -210,8 +227,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     table.notes += [
         "Ratios are taken within this run; extraction figures are medians of "
         f"{settings.repeats} passes over every k-th PDF (about {settings.sample_pages} pages).",
-        "Row 2 counts only PDF pages against the whole run's wall time (the text files and all "
-        "indexing add work): a conservative ratio.",
+        "Row 2's ratio: a fresh `arkiv index` of the corpus's PDFs alone (extraction, metadata, "
+        "catalog, Whoosh, everything), wall time, against raw pdfminer.six on one core times "
+        f"the cores; run up to {PDF_RUN_MAX:,} documents.",
+        "Row 7: memory sampled every 0.1 s over the process tree. PSS shares each page among "
+        "the processes that map it (the workers are forked and share the parent's pages); the "
+        "RSS sum counts shared pages once per process. The goal is judged on PSS.",
         f"Search: {len(query_specs()) // len(CLASSES)} queries per class, {settings.rounds} "
         f"rounds in process and over HTTP, {settings.plain_rounds} for plain Whoosh, "
         "interleaved; every request asks for facets and 20 highlighted hits. Measured on the "

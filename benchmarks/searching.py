@@ -112,7 +112,8 @@ class PlainSearch:
             else:
                 results = s.search(q, limit=20, groupedby=facets)
             total = len(results)
-            hits = [(hit["id"], hit.highlights("body", top=2)) for hit in results]
+            # With groupedby, iterating Results walks every match: take the first page only.
+            hits = [(hit["id"], hit.highlights("body", top=2)) for hit in results[:20]]
             counts = {name: {k: len(v) for k, v in results.groups(name).items()} for name in facets}
         return total, hits, counts
 
