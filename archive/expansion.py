@@ -5,10 +5,12 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from functools import partial
-from itertools import accumulate
+from itertools import chain
 from pickle import loads
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
 from whoosh.matching import (
@@ -25,6 +27,7 @@ from whoosh.system import _INT_SIZE
 
 from .analysis import STOP_WORDS, fold, hyphen_joined, stem, words
 from .compounds import DEFAULT as DECOMPOUNDER
+from .scoring import bm25, length_array, read_postings
 from .vocabulary import Name, Vocabulary, name_key
 
 # Boosts per tier. A document matching the word as typed also matches its stem, so the
@@ -128,61 +131,83 @@ class FastPhrase(Phrase):  # type: ignore[misc]
 def phrase_matches(ms: list[Any], slop: int, reader: Any, boost: float) -> Any | None:
     """All documents where the words stand in order within `slop` positions, scored as
     Whoosh scores a phrase (the words' BM25F scores summed as its binary tree sums them,
-    times the boost), read from whole posting lists at once rather than through a tree of
-    intersection and span matchers per document. None when a matcher is not a plain term
-    of a BM25F-scored field (then NearMatcher does it)."""
-    postings: list[dict[int, tuple[float, Any]]] = []
-    for m in ms:
-        if type(m) is not W3LeafMatcher or type(getattr(m, "scorer", None)) is not BM25FScorer:
-            return None
-        table: dict[int, tuple[float, Any]] = {}
-        while m.is_active():
-            if m._ids is None:
-                m._read_ids()
-            if m._weights is None:
-                m._read_weights()
-            if m._values is None:
-                m._read_values()
-            at = m._i
-            pairs = zip(m._weights[at:], m._values[at:], strict=True)
-            table.update(zip(m._ids[at:], pairs, strict=True))
-            m._i = m._blocklength - 1
-            m.next()
-        postings.append(table)
-    docs = set(postings[0])
-    for table in postings[1:]:
-        docs.intersection_update(table)
-    field = ms[0].term()[0]
-    lengths = field_lengths(reader, field)
-    fmt = ms[0].format
-    decode = positions_of if type(fmt) is Positions else fmt.decoder("positions")
-    scorers = [m.scorer for m in ms]
-    ids: list[int] = []
-    scores: list[float] = []
-    for doc in sorted(docs):
-        spans = {(p, p) for p in decode(postings[0][doc][1])}
-        for table in postings[1:]:
-            after = set(decode(table[doc][1]))
-            spans = {(a, b + d) for a, b in spans for d in range(1, slop + 1) if b + d in after}
-            if not spans:
-                break
-        if spans:
-            length = lengths[doc]
-            each = [sc._score(t[doc][0], length) for sc, t in zip(scorers, postings, strict=True)]
-            score = tree_sum(each)
-            ids.append(doc)
-            scores.append(score * boost if boost != 1.0 else score)
-    return ScoredList(ids, scores) if ids else NullMatcher()
+    times the boost). Whole posting lists are read as arrays, the documents with every word
+    intersected, and the positions of those documents checked at once with numpy rather
+    than through a tree of intersection and span matchers per document. None when a
+    matcher is not a plain term of a BM25F-scored field (then NearMatcher does it)."""
+    if any(
+        type(m) is not W3LeafMatcher
+        or type(getattr(m, "scorer", None)) is not BM25FScorer
+        or type(m.format) is not Positions  # the values position_keys decodes
+        for m in ms
+    ):
+        return None
+    postings = [read_postings(m, values=True) for m in ms]
+    docs = postings[0][0]
+    for ids, _, _ in postings[1:]:
+        docs = np.intersect1d(docs, ids, assume_unique=True)
+    if not len(docs):
+        return NullMatcher()
+    # Positions as keys document index * SPAN + position; a chain of words in order is a
+    # key of the first word followed, within slop, by a key of the next word, and so on.
+    where = [np.searchsorted(ids, docs) for ids, _, _ in postings]
+    ends = position_keys(postings[0][2], where[0])
+    for (_, _, values), at in zip(postings[1:], where[1:], strict=True):
+        after = position_keys(values, at)
+        ends = sorted_unique(np.concatenate([ends + d for d in range(1, slop + 1)]))
+        ends = ends[np.isin(ends, after, assume_unique=True)]
+        if not len(ends):
+            return NullMatcher()
+    matched = sorted_unique(ends // SPAN)
+    found = docs[matched]
+    lengths = length_array(reader, ms[0].term()[0])[found]
+    each = [
+        bm25(m.scorer, tf[at[matched]], lengths)
+        for m, (_, tf, _), at in zip(ms, postings, where, strict=True)
+    ]
+    scores = tree_sum(each)
+    if boost != 1.0:
+        scores = scores * boost
+    return ScoredList(found, scores)
 
 
-def positions_of(value: bytes) -> list[int]:
-    """Positions.decode_positions with the running sum in C (the same list)."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(loads(value[_INT_SIZE:])))
+SPAN = 1 << 32  # above any position: document index * SPAN + position is one integer key
 
 
-def tree_sum(values: list[float]) -> float:
+def position_keys(values: list[bytes], chosen: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The positions of the chosen postings as keys (index among the chosen * SPAN +
+    position). Each value is a count and a pickled list of position deltas; the pickles
+    are joined into one pickled tuple, so that one loads() decodes them all."""
+    bodies = []
+    for i in chosen.tolist():
+        value = values[i]
+        end = len(value) - 1 if value.endswith(b".") else len(value)
+        bodies.append(value[_INT_SIZE + 2 : end])  # without the protocol header and STOP
+    lists = loads(b"\x80\x02(" + b"".join(bodies) + b"t.")
+    counts = np.fromiter(map(len, lists), np.int64, len(lists))
+    deltas = np.fromiter(chain.from_iterable(lists), np.int64, int(counts.sum()))
+    positions = np.cumsum(deltas)
+    starts = np.cumsum(counts) - counts
+    nonempty = counts > 0
+    before = np.zeros(len(lists), np.int64)
+    before[nonempty] = positions[starts[nonempty]] - deltas[starts[nonempty]]
+    positions -= np.repeat(before, counts)  # restart the running sum at each document
+    keys: npt.NDArray[np.int64] = np.repeat(np.arange(len(lists), dtype=np.int64), counts) * SPAN
+    return keys + positions  # sorted and distinct: positions rise within a document
+
+
+def sorted_unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """np.unique by sorting (numpy 2's hashing unique is slow on a million keys)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), np.bool_)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def tree_sum(values: list[Any]) -> Any:
     """A sum added up as Whoosh's make_binary_tree of matchers adds it (same float)."""
     if len(values) == 1:
         return values[0]
@@ -191,13 +216,15 @@ def tree_sum(values: list[float]) -> float:
 
 
 class ScoredList(ListMatcher):  # type: ignore[misc]
-    """Sorted document numbers with their scores; skips by bisection."""
+    """Sorted document numbers with their scores; skips by bisection. Keeps the arrays for
+    scoring.from_matcher."""
 
     _ids: list[int]
     _i: int
 
-    def __init__(self, ids: list[int], scores: list[float]) -> None:
-        super().__init__(ids, weights=scores)
+    def __init__(self, ids: npt.NDArray[np.int64], scores: npt.NDArray[np.float64]) -> None:
+        super().__init__(ids.tolist(), weights=scores.tolist())
+        self.arrays = (ids, scores)
 
     def skip_to(self, id: int) -> None:
         if self._i < len(self._ids) and self._ids[self._i] < id:

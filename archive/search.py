@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, time
 from functools import cache
 from html import escape
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import highlight, index, scoring
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.matching import ListMatcher, NullMatcher
@@ -26,7 +24,9 @@ from .analysis import HighlightAnalyzer, NorwegianText, key, normalize, surface_
 from .errors import ArchiveError
 from .models import Document, SearchHit, SearchRequest, SearchResults
 from .query import parse_query
+from .scoring import Ids, Matches, by_key, score_query, top
 from .spelling import suggest_query
+from .tables import SharedTables
 from .vocabulary import IndexVocabulary, name_key
 
 SNIPPET_CHARS = 240
@@ -41,9 +41,7 @@ KEY_VIEWS = {"body": "exact", "title": "title", "body_folded": "folded", "body_p
 # Whoosh analyses about 2 MB of text a second; past this a document (a 30 MB log dump, say) is
 # searchable by its first 5 million characters, about 1,500 PDF pages. The catalog keeps it all.
 MAX_INDEXED_CHARS = 5_000_000
-MAX_CACHED_FILTERS = 64  # filter document sets kept per searcher (thread)
 
-FilterCache = tuple[Searcher, dict[str, tuple[int, ...]]]  # a searcher's filter -> documents
 PageTexts = Callable[[str, int], str]  # (doc_id, 1-based page number) -> that page's text
 TitleSource = Callable[[list[str]], dict[str, Document]]  # ids -> documents without pages
 
@@ -131,6 +129,7 @@ class SearchIndex:
         except (OSError, index.IndexError) as exc:
             raise ArchiveError(f"{folder}: the search index cannot be opened ({exc})") from exc
         self._local = threading.local()
+        self._tables = SharedTables()  # arrays over the documents, shared by the threads
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -248,71 +247,66 @@ class SearchIndex:
             parts.append(DateRange("meeting_date", start, end))
         return parts
 
-    def filter_docs(self, searcher: Searcher, request: SearchRequest) -> tuple[int, ...] | None:
+    def filter_docs(self, searcher: Searcher, request: SearchRequest) -> Ids | None:
         """The document numbers the request's filters allow (None: no filters), kept per
-        searcher: a date range is hundreds of numeric terms, read once, not on every query."""
+        index generation: a date range is hundreds of numeric terms, read once, not on every
+        query."""
         parts = self.filter_parts(request)
         if not parts:
             return None
-        cached: FilterCache | None = getattr(self._local, "filters", None)
-        if cached is None or cached[0] is not searcher:
-            cached = self._local.filters = (searcher, {})
-        table = cached[1]
-        wanted = repr(parts)
-        docs = table.get(wanted)
-        if docs is None:
-            query = parts[0] if len(parts) == 1 else And(parts)
-            docs = tuple(sorted(searcher.docs_for_query(query)))
-            if len(table) >= MAX_CACHED_FILTERS:
-                table.clear()
-            table[wanted] = docs
-        return docs
+        query = parts[0] if len(parts) == 1 else And(parts)
+        return self._tables.of(searcher).filter_docs(searcher, repr(parts), query)
 
     def search(
         self, request: SearchRequest, page_texts: PageTexts, titles: TitleSource
     ) -> SearchResults:
         """Run a request; page text and titles come from the catalog, not stored fields."""
         query, text_query = self.build_query(request)
-        searcher = self.searcher()
-        if text_query is not None and text_query is not NullQuery:
-            # The filters as a cached list of documents rather than clauses to match again:
-            # a date range is hundreds of numeric terms, a region filter a long posting list.
-            allowed = self.filter_docs(searcher, request)
-            if allowed is not None:
-                query = And([text_query, Allowed(allowed)])
-        sortedby: Any = None
-        reverse = False
-        if request.sort == "newest" or (text_query is None and request.sort == "relevance"):
-            sortedby, reverse = "newest_key", True
-        elif request.sort == "oldest":
-            sortedby = "oldest_key"
         page = max(1, request.page)
         if query is NullQuery:  # whoosh parses e.g. a lone stop word to the null query
             return SearchResults(total=0, hits=(), page=page, page_size=request.page_size)
-        # limit=None: Whoosh's top-k collector (limit=N, with or without terms=) dropped or
-        # under-scored hits of multi-word queries here; scoring every match is what the old
-        # groupedby did and what the total needs anyway. Facets are then counted over the
-        # matching documents from tables built once per searcher (groupedby rebuilt them and
-        # categorised every match on each query).
-        found = searcher.search(query, limit=None, sortedby=sortedby, reverse=reverse)
-        matching = found.docs()
+        searcher = self.searcher()
+        tables = self._tables.of(searcher)
+        allowed = self.filter_docs(searcher, request)
+        if text_query is None:  # filters only (or nothing): every allowed document
+            found = tables.live_docs(searcher) if allowed is None else allowed
+            scores = None
+        else:
+            # The filters as a cached list of documents rather than clauses to match again.
+            if allowed is not None:
+                query = And([text_query, Allowed(allowed)])
+            found, scores = self.score(searcher, query)
+        sort_field: str | None = None
+        reverse = False
+        if request.sort == "newest" or (text_query is None and request.sort == "relevance"):
+            sort_field, reverse = "newest_key", True
+        elif request.sort == "oldest":
+            sort_field = "oldest_key"
         start = (page - 1) * request.page_size
-        results = found[start : start + request.page_size]
+        if sort_field is None and scores is not None:
+            chosen = top(found, scores, start + request.page_size)[start:]
+        else:
+            keys = tables.sort_keys(searcher, sort_field or "newest_key")
+            chosen = by_key(found, keys, reverse=reverse)[start : start + request.page_size]
         facets: dict[str, dict[str, int]] = {}
         if request.with_facets:
-            for name, values in self.facet_values(searcher).items():
-                counts = Counter(chain.from_iterable(map(values.__getitem__, matching)))
-                facets[name] = dict(counts.most_common())
+            matching = np.zeros(searcher.doc_count_all(), np.bool_)
+            matching[found] = True
+            for name, table in tables.facets(searcher, FACET_FIELDS).items():
+                facets[name] = table.counts(matching)
         terms = self.highlight_terms(text_query)
-        ids = [hit["id"] for hit in results]
-        info = titles(ids)
+        analyzer = HighlightAnalyzer(terms)  # one for the page: it learns the words
+        page_ids = [searcher.stored_fields(int(found[i]))["id"] for i in chosen]
+        info = titles(page_ids)
         hits = []
-        for hit in results:
-            doc_id = hit["id"]
+        for i, doc_id in zip(chosen, page_ids, strict=True):
             doc = info.get(doc_id)
             if doc is None:  # in the index but gone from the catalog: skip, check reports it
                 continue
-            page_no, snippet = self.snippet(doc_id, doc.page_count, terms, page_texts)
+            page_no, snippet = self.snippet(
+                doc_id, doc.page_count, terms, page_texts, analyzer=analyzer
+            )
+            score = float(scores[i]) if scores is not None and sort_field is None else 0.0
             hits.append(
                 SearchHit(
                     id=doc_id,
@@ -321,16 +315,16 @@ class SearchIndex:
                     doctype=doc.metadata.doctype,
                     meeting_date=doc.metadata.meeting_date,
                     regions=doc.metadata.regions,
-                    score=round(float(hit.score or 0.0), 4) if sortedby is None else 0.0,
+                    score=round(score, 4),
                     snippet=snippet,
                     page=page_no,
                 )
             )
         suggestion = None
-        if text_query is not None and len(matching) < 3:
+        if text_query is not None and len(found) < 3:
             suggestion = self.suggest(request.query)
         return SearchResults(
-            total=len(matching),
+            total=len(found),
             hits=tuple(hits),
             page=page,
             page_size=request.page_size,
@@ -338,33 +332,32 @@ class SearchIndex:
             suggestion=suggestion,
         )
 
-    def facet_values(self, searcher: Searcher) -> dict[str, list[tuple[str, ...]]]:
-        """Each facet field's values per document number, built once per searcher."""
-        cached: tuple[Searcher, dict[str, list[tuple[str, ...]]]] | None = getattr(
-            self._local, "facets", None
+    @staticmethod
+    def score(searcher: Searcher, query: Query) -> Matches:
+        """Every match of a query with its score: with numpy (scoring.score_query), or for
+        a query with a negation by Whoosh's own collector."""
+        scored = score_query(searcher, query)
+        if scored is not None:
+            return scored
+        found = searcher.search(query, limit=None)
+        pairs = sorted((docnum, score) for score, docnum in found.top_n)
+        return (
+            np.array([d for d, _ in pairs], np.int64),
+            np.array([s or 0.0 for _, s in pairs], np.float64),
         )
-        if cached is not None and cached[0] is searcher:
-            return cached[1]
-        reader = searcher.reader()
-        size = reader.doc_count_all()
-        tables: dict[str, list[tuple[str, ...]]] = {}
-        for name in FACET_FIELDS:
-            table: list[tuple[str, ...]] = [()] * size
-            for raw in reader.lexicon(name):
-                text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-                if text:
-                    for docnum in reader.postings(name, raw).all_ids():
-                        table[docnum] = (*table[docnum], text)
-            tables[name] = table
-        self._local.facets = (searcher, tables)
-        return tables
 
     def highlight_terms(self, text_query: Query | None) -> frozenset[str]:
         """The `view:term` keys of the terms a hit can have matched (not the negated ones)."""
         return frozenset(match_keys_of(text_query)) if text_query is not None else frozenset()
 
     def snippet(
-        self, doc_id: str, page_count: int, terms: frozenset[str], page_texts: PageTexts
+        self,
+        doc_id: str,
+        page_count: int,
+        terms: frozenset[str],
+        page_texts: PageTexts,
+        *,
+        analyzer: HighlightAnalyzer | None = None,
     ) -> tuple[int | None, str]:
         """(page of the best match, HTML snippet with matches in <mark>) for one hit."""
         if not terms:
@@ -382,7 +375,7 @@ class SearchIndex:
             if score > best_score:
                 best_page, best_score, best_text = number, score, text
         best_text = highlight_window(normalize(best_text), pattern)  # offsets are into NFC
-        analyzer = HighlightAnalyzer(terms)
+        analyzer = analyzer or HighlightAnalyzer(terms)
         formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
         fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
         marked = highlight.highlight(best_text, terms, analyzer, fragmenter, formatter, top=2)
@@ -409,20 +402,26 @@ class SearchIndex:
 
 
 class AllowedMatcher(ListMatcher):  # type: ignore[misc]
-    """A sorted list of document numbers, each scoring 1.0 (as a date range did)."""
+    """A sorted array of document numbers, each scoring 1.0 (as a date range did)."""
 
-    _ids: tuple[int, ...]
+    _ids: Ids
     _i: int
+
+    def id(self) -> int:
+        return int(self._ids[self._i])
+
+    def all_ids(self) -> Iterator[int]:
+        return iter(self._ids[self._i :].tolist())
 
     def skip_to(self, id: int) -> None:
         if self._i < len(self._ids) and self._ids[self._i] < id:
-            self._i = bisect_left(self._ids, id, self._i)
+            self._i = int(np.searchsorted(self._ids, id, "left"))
 
 
 class Allowed(Query):  # type: ignore[misc]
-    """Matches the documents of a precomputed, sorted list: the request's filters."""
+    """Matches the documents of a precomputed, sorted array: the request's filters."""
 
-    def __init__(self, docs: tuple[int, ...]) -> None:
+    def __init__(self, docs: Ids) -> None:
         self.docs = docs
         self.boost = 1.0
 
@@ -430,24 +429,23 @@ class Allowed(Query):  # type: ignore[misc]
         return f"Allowed({len(self.docs)} documents)"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Allowed) and other.docs == self.docs
+        return isinstance(other, Allowed) and np.array_equal(other.docs, self.docs)
 
     def __hash__(self) -> int:
-        return hash(self.docs)
+        return hash(self.docs.tobytes())
 
     def estimate_size(self, ixreader: Any) -> int:
         return len(self.docs)
 
     def matcher(self, searcher: Searcher, context: Any = None) -> Any:
-        # The list holds the whole index's numbers; a segment's searcher counts from 0.
+        # The array holds the whole index's numbers; a segment's searcher counts from 0.
         docs = self.docs
         for leaf, offset in searcher.get_parent().leaf_searchers():
             if leaf is searcher and (offset or (len(docs) and docs[-1] >= leaf.doc_count_all())):
-                lo = bisect_left(docs, offset)
-                hi = bisect_left(docs, offset + leaf.doc_count_all())
-                docs = tuple(d - offset for d in docs[lo:hi])
+                lo, hi = np.searchsorted(docs, [offset, offset + leaf.doc_count_all()])
+                docs = docs[lo:hi] - offset
                 break
-        return AllowedMatcher(docs) if docs else NullMatcher()
+        return AllowedMatcher(docs) if len(docs) else NullMatcher()
 
 
 @cache

@@ -1,0 +1,220 @@
+"""Whole-query scoring with numpy: every match of a query scored at once, as Whoosh scores it.
+
+Whoosh steps a tree of matchers document by document, a few microseconds of Python for each
+match; a common word matches most of the archive. Here each term's posting list is read block
+by block into arrays, its BM25F scores are computed in one numpy expression, and the query
+tree combines the arrays: And intersects and adds, Or unites and adds, `Best` takes the
+maximum, boosts multiply. The arithmetic is Whoosh's, so the scores are the same up to the
+order of additions (about 1e-15), and the ranking is the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import ListMatcher, NullMatcherClass, WrappingMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.query import And, DisjunctionMax, Not, Or, Query
+from whoosh.scoring import BM25FScorer
+from whoosh.searching import Searcher
+
+Ids = npt.NDArray[np.int64]
+Scores = npt.NDArray[np.float64]
+Matches = tuple[Ids, Scores]  # sorted document numbers and their scores
+
+EMPTY: Matches = (np.zeros(0, np.int64), np.zeros(0, np.float64))
+
+
+def score_query(searcher: Searcher, query: Query) -> Matches | None:
+    """All documents a query matches, with Whoosh's scores, as arrays over the whole index;
+    None for a query with a negation (Whoosh scores those by quirks of its matchers)."""
+    if has_negation(query):
+        return None
+    context = searcher.context()
+    ids: list[Ids] = []
+    scores: list[Scores] = []
+    for leaf, offset in searcher.leaf_searchers():
+        found, scored = evaluate(query, leaf, context)
+        reader = leaf.reader()
+        if reader.has_deletions() and len(found):
+            alive = ~np.isin(found, np.fromiter(reader.deleted_docs_set, np.int64))
+            found, scored = found[alive], scored[alive]
+        ids.append(found + offset)
+        scores.append(scored)
+    if not ids:
+        return EMPTY
+    if len(ids) == 1:
+        return ids[0], scores[0]
+    return np.concatenate(ids), np.concatenate(scores)
+
+
+def has_negation(query: Query) -> bool:
+    return isinstance(query, Not) or any(has_negation(q) for q in query.children())
+
+
+def evaluate(query: Query, searcher: Any, context: Any) -> Matches:
+    """One segment's matches of a query tree (And, Or, Best evaluated here, the rest read
+    from their Whoosh matchers)."""
+    if isinstance(query, And | Or | DisjunctionMax) and not getattr(query, "scale", None):
+        if isinstance(query, DisjunctionMax) and type(query).__name__ != "Best":
+            return from_matcher(query.matcher(searcher, context), searcher)
+        subs = query.subqueries
+        if not subs:
+            return EMPTY
+        # Whoosh applies a compound query's boost only when it has two or more parts.
+        parts = [evaluate(q, searcher, context) for q in subs]
+        if len(parts) == 1:
+            return parts[0]
+        if isinstance(query, And):
+            found, scored = intersect(parts)
+        else:
+            found, scored = unite(parts, best=isinstance(query, DisjunctionMax))
+        return (found, scored * query.boost) if query.boost != 1.0 else (found, scored)
+    return from_matcher(query.matcher(searcher, context), searcher)
+
+
+def intersect(parts: list[Matches]) -> Matches:
+    """Documents in every part, scored by the sum of the parts' scores."""
+    found = parts[0][0]
+    for ids, _ in parts[1:]:
+        found = np.intersect1d(found, ids, assume_unique=True)
+    total = np.zeros(len(found), np.float64)
+    for ids, scores in parts:
+        total += scores[np.searchsorted(ids, found)]
+    return found, total
+
+
+def unite(parts: list[Matches], *, best: bool) -> Matches:
+    """Documents in any part, scored by the sum (or the best) of the parts that have them."""
+    found, where = np.unique(np.concatenate([ids for ids, _ in parts]), return_inverse=True)
+    scores = np.concatenate([s for _, s in parts])
+    if not best:
+        summed = np.bincount(where, weights=scores, minlength=len(found)).astype(np.float64)
+        return found, summed
+    total = np.full(len(found), -np.inf)
+    np.maximum.at(total, where, scores)
+    return found, total
+
+
+def from_matcher(m: Any, searcher: Any) -> Matches:
+    """A leaf matcher's documents and scores: posting blocks read as arrays where it is a
+    BM25F term (or a plain list), else stepped through as Whoosh would."""
+    boost = 1.0
+    while True:
+        if type(m) is WrappingMatcher:
+            boost *= m.boost
+            m = m.child
+        elif type(m) is FilterMatcher and m._exclude:
+            m = m.child  # the segment's deletions: taken out by score_query
+        else:
+            break
+    if isinstance(m, NullMatcherClass) or not m.is_active():
+        return EMPTY
+    if type(m) is W3LeafMatcher and type(getattr(m, "scorer", None)) is BM25FScorer:
+        found, scores = term_scores(m, searcher.reader())
+    elif hasattr(m, "arrays"):  # expansion.ScoredList: arrays at hand
+        found, scores = m.arrays
+    elif isinstance(m, ListMatcher) and not m._scorer:
+        found = np.asarray(m._ids[m._i :], np.int64)
+        if m._all_weights:
+            scores = np.full(len(found), float(m._all_weights))
+        elif m._weights:
+            scores = np.asarray(m._weights[m._i :], np.float64)
+        else:
+            scores = np.ones(len(found))
+    else:
+        ids: list[int] = []
+        values: list[float] = []
+        while m.is_active():
+            ids.append(m.id())
+            values.append(m.score())
+            m.next()
+        found, scores = np.asarray(ids, np.int64), np.asarray(values, np.float64)
+    return (found, scores * boost) if boost != 1.0 else (found, scores)
+
+
+def term_scores(m: W3LeafMatcher, reader: Any) -> Matches:
+    """BM25F over a term's remaining postings, as BM25FScorer computes it per document."""
+    found, tf, _ = read_postings(m)
+    lengths = length_array(reader, m.term()[0])[found]
+    return found, bm25(m.scorer, tf, lengths)
+
+
+def bm25(scorer: BM25FScorer, tf: Scores, lengths: Scores) -> Scores:
+    """BM25FScorer._score over arrays, with Whoosh's operations in Whoosh's order."""
+    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    scores: Scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / avgfl)))
+    return scores
+
+
+def read_postings(m: W3LeafMatcher, *, values: bool = False) -> tuple[Ids, Scores, list[Any]]:
+    """(document numbers, term frequencies, encoded values if asked) of a term matcher's
+    remaining postings, block by block; the matcher ends exhausted."""
+    ids: list[Ids] = []
+    weights: list[Scores] = []
+    found_values: list[Any] = []
+    while m.is_active():
+        if m._data is None:
+            m._read_data()
+        raw_ids, raw_weights = m._data[0], m._data[1]
+        n = m._blocklength
+        block = np.asarray(raw_ids, np.int64)
+        if not m._byteids:
+            block = np.cumsum(block)
+        if raw_weights is None:
+            tf = np.ones(n)
+        elif isinstance(raw_weights, float):
+            tf = np.full(n, raw_weights)
+        else:
+            tf = np.asarray(raw_weights, np.float32).astype(np.float64)
+        at = m._i
+        ids.append(block[at:])
+        weights.append(tf[at:])
+        if values:
+            if m._values is None:
+                m._read_values()
+            found_values.extend(m._values[at:])
+        m._i = n - 1
+        m.next()
+    if not ids:
+        return EMPTY[0], EMPTY[1], found_values
+    found = np.concatenate(ids) if len(ids) != 1 else ids[0]
+    tf = np.concatenate(weights) if len(weights) != 1 else weights[0]
+    return found, tf, found_values
+
+
+def length_array(reader: Any, field: str) -> npt.NDArray[np.float64]:
+    """Each document's length of a field as the scorer sees it, kept with the reader."""
+    cache: dict[str, npt.NDArray[np.float64]] | None = getattr(reader, "_arkiv_length_arrays", None)
+    if cache is None:
+        cache = reader._arkiv_length_arrays = {}
+    lengths = cache.get(field)
+    if lengths is None:
+        from .expansion import field_lengths
+
+        lengths = cache[field] = np.asarray(field_lengths(reader, field), np.float64)
+    return lengths
+
+
+def top(found: Ids, scores: Scores, count: int) -> Ids:
+    """Positions of the `count` best matches, by score and then document number (the order
+    of Whoosh's collector)."""
+    if count <= 0 or not len(found):
+        return np.zeros(0, np.int64)
+    if count < len(found):
+        kth = np.partition(scores, len(scores) - count)[len(scores) - count]
+        candidates = np.nonzero(scores >= kth)[0]
+    else:
+        candidates = np.arange(len(found))
+    order = np.lexsort((found[candidates], -scores[candidates]))
+    return candidates[order[:count]]
+
+
+def by_key(found: Ids, keys: npt.NDArray[Any], *, reverse: bool) -> Ids:
+    """Positions of the matches ordered by a sort key, ties by document number, both
+    reversed with `reverse` (as Whoosh's sorting collector orders them)."""
+    order = np.lexsort((found, keys[found]))
+    return order[::-1] if reverse else order

@@ -1,0 +1,112 @@
+"""Numpy scoring against Whoosh's own collector: the same documents with the same scores."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh.query import And, Query
+
+from archive import ArchiveConfig, open_archive
+from archive.models import SearchRequest
+from archive.scoring import by_key, score_query, top
+from archive.search import Allowed, SearchIndex
+
+from .test_archive import make_doc
+
+QUERIES = [
+    "vindkraft",
+    "møte",
+    "næringsplan",
+    "strategisk næringsplan",
+    '"strategisk næringsplan"',
+    "Tromso",
+    "utvikling",
+    "Sør-Troms",
+    "Ofoten vindkraft",
+    "vindkraft OR reiseliv",
+    "(møte OR referat) næringsplan",
+    "vind*",
+    "title:referat",
+    "regions:Ofoten",
+    "year:[2015 TO 2017]",
+    "IKT-strategi",
+]
+
+
+def whoosh_scores(index: SearchIndex, query: Query) -> dict[int, float]:
+    found = index.searcher().search(query, limit=None)
+    return {docnum: float(score or 0.0) for score, docnum in found.top_n}
+
+
+def numpy_scores(index: SearchIndex, query: Query) -> dict[int, float]:
+    scored = score_query(index.searcher(), query)
+    assert scored is not None
+    ids, scores = scored
+    assert list(ids) == sorted(set(ids.tolist()))
+    return dict(zip(ids.tolist(), scores.tolist(), strict=True))
+
+
+def assert_same(index: SearchIndex, request: SearchRequest) -> None:
+    query, text_query = index.build_query(request)
+    allowed = index.filter_docs(index.searcher(), request)
+    if allowed is not None and text_query is not None:
+        query = And([text_query, Allowed(allowed)])
+    expected = whoosh_scores(index, query)
+    got = numpy_scores(index, query)
+    assert set(got) == set(expected), request.query
+    for docnum, score in expected.items():
+        assert got[docnum] == pytest.approx(score, rel=1e-9, abs=1e-9), request.query
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_scores_equal_whoosh(built: tuple[ArchiveConfig, dict[str, str]], text: str) -> None:
+    archive = open_archive(built[0].home, readonly=True)
+    assert_same(archive.index, SearchRequest(query=text))
+    assert_same(archive.index, SearchRequest(query=text, regions=("Ofoten",)))
+
+
+def test_a_negation_is_left_to_whoosh(built: tuple[ArchiveConfig, dict[str, str]]) -> None:
+    archive = open_archive(built[0].home, readonly=True)
+    query, _ = archive.index.build_query(SearchRequest(query="møte IKKE vindkraft"))
+    assert score_query(archive.index.searcher(), query) is None
+    results = archive.search(SearchRequest(query="møte IKKE vindkraft"))
+    assert results.total == len(whoosh_scores(archive.index, query))
+
+
+def test_segments_and_deletions(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    words = ("vindkraft", "vindkraft møte", "møte referat", "referat vindkraft vindkraft")
+    docs = [
+        make_doc(
+            tmp_path, f"d{i}.txt", (f"{w} i Ofoten nummer {i}",), meeting=date(2016, 1, i + 1)
+        )[0]
+        for i, w in enumerate(words * 3)
+    ]
+    for batch in (docs[:4], docs[4:8], docs[8:]):  # three segments, not merged
+        with index.writer(bulk=True) as w:
+            for doc in batch:
+                index.add(w, doc)
+    with index.writer(bulk=True) as w:
+        index.delete(w, docs[1].id)
+        index.delete(w, docs[6].id)
+    assert len(index.searcher().reader().leaf_readers()) > 1
+    for text in ("vindkraft", "møte referat", "vindkraft OR referat", '"referat vindkraft"'):
+        assert_same(index, SearchRequest(query=text))
+
+
+def test_top_orders_by_score_then_document() -> None:
+    ids = np.array([1, 3, 5, 7, 9], np.int64)
+    scores = np.array([2.0, 5.0, 2.0, 5.0, 1.0])
+    assert top(ids, scores, 3).tolist() == [1, 3, 0]
+    assert top(ids, scores, 10).tolist() == [1, 3, 0, 2, 4]
+    assert top(ids, scores, 0).tolist() == []
+
+
+def test_by_key_breaks_ties_by_document_reversed_too() -> None:
+    ids = np.array([0, 1, 2, 3], np.int64)
+    keys = np.array([5, 7, 5, 1], np.int64)
+    assert by_key(ids, keys, reverse=False).tolist() == [3, 0, 2, 1]
+    assert by_key(ids, keys, reverse=True).tolist() == [1, 2, 0, 3]
