@@ -366,6 +366,8 @@ class HighlightAnalyzer(Analyzer):  # type: ignore[misc]
 
     def __init__(self, keys: frozenset[str]) -> None:
         self.keys = keys
+        # A word's token text depends on the word alone; the hits of one query repeat words.
+        self._text_of: dict[str, str] = {}
 
     def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
         token = Token(positions=False, chars=True, removestops=False, mode="query")
@@ -380,7 +382,11 @@ class HighlightAnalyzer(Analyzer):  # type: ignore[misc]
                 token.text = key("exact", word.joined)
                 token.endchar = covered = word.joined_end
             else:
-                token.text = next((k for k in match_keys(word) if k in self.keys), word.exact)
+                text = self._text_of.get(word.exact)
+                if text is None:
+                    text = next((k for k in match_keys(word) if k in self.keys), word.exact)
+                    self._text_of[word.exact] = text
+                token.text = text
                 token.endchar = word.end
             yield token
 
