@@ -21,6 +21,7 @@ from pdfminer.psexceptions import PSException
 from archive.errors import EncryptedError, ExtractionError, UnsupportedTypeError
 
 from .ocr import page_needs_ocr
+from .pdftext import GlyphDevice, page_text
 
 PDF_MEDIA_TYPE = "application/pdf"
 TEXT_MEDIA_TYPE = "text/plain"
@@ -142,15 +143,23 @@ def extract_pdf(path: Path, *, password: str | None = None) -> Extraction:
         with path.open("rb") as fh:
             document = PDFDocument(PDFParser(fh), password=password or "")
             resources = PDFResourceManager(caching=True)
+            glyphs = GlyphDevice(resources)
+            reader = PDFPageInterpreter(resources, glyphs)
             out = io.StringIO()
             # boxes_flow=None skips the costly reading-order pass; same text on our documents.
             device = TextConverter(resources, out, laparams=LAParams(boxes_flow=None))
-            interpreter = PDFPageInterpreter(resources, device)
+            fallback = PDFPageInterpreter(resources, device)
             for page in PDFPage.create_pages(document):
-                interpreter.process_page(page)
-                pages.append(normalize_text(out.getvalue()).rstrip("\f").strip("\n"))
-                out.seek(0)
-                out.truncate(0)
+                reader.process_page(page)
+                if glyphs.needs_fallback:
+                    # Rotated or vertical text, Type3 fonts: pdfminer's own layout.
+                    fallback.process_page(page)
+                    text = out.getvalue().rstrip("\f")
+                    out.seek(0)
+                    out.truncate(0)
+                else:
+                    text = page_text(glyphs.glyphs, glyphs.width, glyphs.height, glyphs.figure_text)
+                pages.append(normalize_text(text).strip("\n"))
             device.close()
     except PDFPasswordIncorrect:
         if password:
