@@ -68,35 +68,42 @@ def evaluate(query: Query, searcher: Any, context: Any) -> Matches:
         parts = [evaluate(q, searcher, context) for q in subs]
         if len(parts) == 1:
             return parts[0]
+        size = searcher.doc_count_all()
         if isinstance(query, And):
-            found, scored = intersect(parts)
+            found, scored = intersect(parts, size)
         else:
-            found, scored = unite(parts, best=isinstance(query, DisjunctionMax))
+            found, scored = unite(parts, size, best=isinstance(query, DisjunctionMax))
         return (found, scored * query.boost) if query.boost != 1.0 else (found, scored)
     return from_matcher(query.matcher(searcher, context), searcher)
 
 
-def intersect(parts: list[Matches]) -> Matches:
+# Parts are combined over dense arrays as long as the segment: a few microseconds per
+# thousand documents, cheaper than sorting the parts' document numbers together.
+
+
+def intersect(parts: list[Matches], size: int) -> Matches:
     """Documents in every part, scored by the sum of the parts' scores."""
-    found = parts[0][0]
-    for ids, _ in parts[1:]:
-        found = np.intersect1d(found, ids, assume_unique=True)
-    total = np.zeros(len(found), np.float64)
+    seen = np.zeros(size, np.int32)
+    total = np.zeros(size, np.float64)
     for ids, scores in parts:
-        total += scores[np.searchsorted(ids, found)]
-    return found, total
+        seen[ids] += 1  # a part's documents are distinct: no repeated index
+        total[ids] += scores
+    found = np.flatnonzero(seen == len(parts)).astype(np.int64)
+    return found, total[found]
 
 
-def unite(parts: list[Matches], *, best: bool) -> Matches:
+def unite(parts: list[Matches], size: int, *, best: bool) -> Matches:
     """Documents in any part, scored by the sum (or the best) of the parts that have them."""
-    found, where = np.unique(np.concatenate([ids for ids, _ in parts]), return_inverse=True)
-    scores = np.concatenate([s for _, s in parts])
-    if not best:
-        summed = np.bincount(where, weights=scores, minlength=len(found)).astype(np.float64)
-        return found, summed
-    total = np.full(len(found), -np.inf)
-    np.maximum.at(total, where, scores)
-    return found, total
+    seen = np.zeros(size, np.bool_)
+    total = np.full(size, -np.inf) if best else np.zeros(size, np.float64)
+    for ids, scores in parts:
+        seen[ids] = True
+        if best:
+            total[ids] = np.maximum(total[ids], scores)
+        else:
+            total[ids] += scores
+    found = np.flatnonzero(seen).astype(np.int64)
+    return found, total[found]
 
 
 def from_matcher(m: Any, searcher: Any) -> Matches:
