@@ -20,6 +20,7 @@ from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Quer
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
+from . import mapped
 from .analysis import HighlightAnalyzer, NorwegianText, key, normalize, surface_pattern, words
 from .errors import ArchiveError
 from .models import Document, SearchHit, SearchRequest, SearchResults
@@ -28,6 +29,8 @@ from .scoring import Ids, Matches, by_key, score_query, top
 from .spelling import suggest_query
 from .tables import SharedTables
 from .vocabulary import IndexVocabulary, name_key
+
+mapped.install()  # searchers share the segment's memory map instead of copying it
 
 SNIPPET_CHARS = 240
 # The highlighter analyses only this much text around the densest matches of the best page:
