@@ -370,9 +370,31 @@ class HighlightAnalyzer(Analyzer):  # type: ignore[misc]
         self._text_of: dict[str, str] = {}
 
     def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
+        text = normalize(value)
+        if any(k.startswith("exact:") and "-" in k for k in self.keys):
+            yield from self._with_runs(text)  # a hyphenated run may be marked as one
+            return
+        # Otherwise no run is marked as one: the words alone, without building their
+        # analysis (half of a snippet's time).
+        token = Token(positions=False, chars=True, removestops=False, mode="query")
+        text_of = self._text_of
+        for m in WORD.finditer(text):
+            exact = m.group().lower()
+            if SOFT_HYPHEN in exact:
+                exact = exact.replace(SOFT_HYPHEN, "")
+            found = text_of.get(exact)
+            if found is None:
+                found = text_of[exact] = self._text(Word(exact, 0, 0, word_forms(exact)))
+            token.boost = 1.0
+            token.stopped = False
+            token.startchar, token.endchar = m.span()
+            token.text = found
+            yield token
+
+    def _with_runs(self, text: str) -> Iterator[Token]:
         token = Token(positions=False, chars=True, removestops=False, mode="query")
         covered = 0  # the end of a hyphenated run marked as one
-        for word in analyse(normalize(value)):
+        for word in analyse(text):
             if word.start < covered:
                 continue
             token.boost = 1.0
@@ -382,13 +404,21 @@ class HighlightAnalyzer(Analyzer):  # type: ignore[misc]
                 token.text = key("exact", word.joined)
                 token.endchar = covered = word.joined_end
             else:
-                text = self._text_of.get(word.exact)
-                if text is None:
-                    text = next((k for k in match_keys(word) if k in self.keys), word.exact)
-                    self._text_of[word.exact] = text
-                token.text = text
+                found = self._text_of.get(word.exact)
+                if found is None:
+                    found = self._text_of[word.exact] = self._text(word)
+                token.text = found
                 token.endchar = word.end
             yield token
+
+    def _text(self, word: Word) -> str:
+        """The first key of the word that the query has, else the word as written."""
+        return next((k for k in match_keys(word) if k in self.keys), word.exact)
+
+
+def word_forms(exact: str) -> Forms | None:
+    """A lower-case word's forms as analyse gives them (None for a stop word)."""
+    return None if exact in STOP_WORDS else forms(exact)
 
 
 def _variants() -> dict[str, set[str]]:
