@@ -193,17 +193,33 @@ def read_postings(m: W3LeafMatcher, *, values: bool = False) -> tuple[Ids, Score
     return found, tf, found_values
 
 
-def length_array(reader: Any, field: str) -> npt.NDArray[np.float64]:
-    """Each document's length of a field as the scorer sees it, kept with the reader."""
-    cache: dict[str, npt.NDArray[np.float64]] | None = getattr(reader, "_arkiv_length_arrays", None)
-    if cache is None:
-        cache = reader._arkiv_length_arrays = {}
-    lengths = cache.get(field)
-    if lengths is None:
-        from .expansion import field_lengths
+# Field lengths per (segment, field), shared by every thread's reader: a segment never
+# changes once written, and its id is unique. Bounded: merged-away segments drop out.
+_LENGTHS: dict[tuple[str, str], npt.NDArray[np.float64]] = {}
+MAX_LENGTH_ARRAYS = 64
 
-        lengths = cache[field] = np.asarray(field_lengths(reader, field), np.float64)
+
+def length_array(reader: Any, field: str) -> npt.NDArray[np.float64]:
+    """Each document's length of a field as the scorer sees it (a segment reader's)."""
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    if segment is None:
+        return read_lengths(reader, field)
+    key = (segment.segment_id(), field)
+    lengths = _LENGTHS.get(key)
+    if lengths is None:
+        lengths = read_lengths(reader, field)
+        if len(_LENGTHS) >= MAX_LENGTH_ARRAYS:
+            _LENGTHS.clear()
+        _LENGTHS[key] = lengths
     return lengths
+
+
+def read_lengths(reader: Any, field: str) -> npt.NDArray[np.float64]:
+    """What BM25FScorer reads per document: doc_field_length with 1 for a missing column
+    (None, for a document without the field, becomes nan: such a document never scores)."""
+    dfl = reader.doc_field_length
+    count = reader.doc_count_all()
+    return np.array([dfl(d, field, 1) for d in range(count)], np.float64)
 
 
 def top(found: Ids, scores: Scores, count: int) -> Ids:
