@@ -32,3 +32,16 @@ def test_searchers_share_the_map(built: tuple[ArchiveConfig, dict[str, str]]) ->
     reader = archive.index.searcher().reader()
     files = [reader._terms._postfile]  # the postings, read block by block
     assert all(isinstance(f, BufferFile) and isinstance(f.file, ViewFile) for f in files)
+
+
+def test_buffer_file_reads_pickles_short_and_long() -> None:
+    import pickle
+
+    from archive.mapped import PICKLE_WINDOW
+
+    short, long = (1, 2.5, "tre"), list(range(PICKLE_WINDOW))
+    data = pickle.dumps(short, 2) + pickle.dumps(long, 2) + b"tail"
+    f = BufferFile(memoryview(data))
+    assert f.read_pickle() == short
+    assert f.read_pickle() == long
+    assert f.read(4) == b"tail"
