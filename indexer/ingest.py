@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
@@ -231,7 +231,24 @@ class BatchWriter:
         self.archive = archive
         self.options = options
         self.report = report
-        self.pending = 0
+        # Originals are copied and fsynced on a thread (the GIL is released while it waits on
+        # the disk), so that this process, the pipeline's narrowest part, goes on with the
+        # catalog and the index; `flush` waits for them before the batch's catalog commit.
+        self.copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self.copies: list[Future[Path]] = []
+
+    def flush(self) -> None:
+        """Wait until every original handed to the copier is on disk (raise its error)."""
+        copies, self.copies = self.copies, []
+        for copy in copies:
+            copy.result()
+
+    def close(self) -> None:
+        self.copier.shutdown(wait=True)
+
+    def drop_original_if_unused(self, sha256: str) -> None:
+        self.flush()  # a copy still under way must not land after its removal
+        self.archive.drop_original_if_unused(sha256)
 
     def apply(self, result: FileResult) -> None:
         catalog = self.archive.catalog
@@ -276,13 +293,15 @@ class BatchWriter:
             page_count=len(extraction.pages),
             ocr_pages=result.ocr_pages,
         )
-        self.archive.store.add(Path(task.path), result.sha256)
+        self.copies.append(
+            self.copier.submit(self.archive.store.add, Path(task.path), result.sha256)
+        )
         with catalog.transaction():
             if record and not reuse:
                 self.move_path(task, None, record)
             catalog.put(doc)
         if old_sha:
-            self.archive.drop_original_if_unused(old_sha)
+            self.drop_original_if_unused(old_sha)
         if record:
             self.report.updated += 1
         else:
@@ -303,7 +322,7 @@ class BatchWriter:
                 catalog.remove_path(task.path)
             if record and record[0] != new_id and not catalog.paths_of(record[0]):
                 old = catalog.remove(record[0])
-                self.archive.drop_original_if_unused(old.sha256)
+                self.drop_original_if_unused(old.sha256)
 
 
 def ingest_paths(
@@ -322,16 +341,21 @@ def ingest_paths(
     results = run_workers(tasks, archive, options, str(gazetteer) if gazetteer else None)
     if progress is not None:
         results = progress(results, len(tasks))
-    for batch in chunked(results, options.batch_size):
-        # One catalog transaction and one index commit per batch: a killed run loses at most
-        # the batch in flight, and the index queue is replayed on the next run.
-        with archive.catalog.transaction():
-            for result in batch:
-                writer.apply(result)
-        # The index catches up every INDEX_BULK_BATCH documents, in one large segment; until
-        # then the catalog's index queue holds the work, so a killed run still loses nothing.
-        if archive.catalog.queue_length() >= INDEX_BULK_BATCH:
-            archive.sync_index(bulk=True)
+    try:
+        for batch in chunked(results, options.batch_size):
+            # One catalog transaction per batch, committed once its originals are on disk:
+            # a killed run loses at most the batch in flight.
+            with archive.catalog.transaction():
+                for result in batch:
+                    writer.apply(result)
+                writer.flush()
+            # The index catches up every INDEX_BULK_BATCH documents, in one large segment;
+            # until then the catalog's index queue holds the work, so a killed run still loses
+            # nothing.
+            if archive.catalog.queue_length() >= INDEX_BULK_BATCH:
+                archive.sync_index(bulk=True)
+    finally:
+        writer.close()
     archive.sync_index(bulk=True)
     report.ocr_missing = bool(report.needs_ocr) and options.use_ocr and not is_ocr_available()
     return report
