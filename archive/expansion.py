@@ -174,26 +174,58 @@ def phrase_matches(ms: list[Any], slop: int, reader: Any, boost: float) -> Any |
 SPAN = 1 << 32  # above any position: document index * SPAN + position is one integer key
 
 
+# A positions value: a 4-byte count, then a protocol-2 pickle of the position deltas. A list
+# of two or more deltas under 256 pickles as `]q\x00(` then `K` and one byte per delta, then
+# `e` (and a `.` unless stripped): most values of a frequent word, read here as bytes.
+SMALL_HEAD = _INT_SIZE + 6  # count, \x80\x02, ]q\x00(
+K_OPCODE = ord("K")
+STOP_OPCODE = ord(".")
+
+
 def position_keys(values: list[bytes], chosen: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """The positions of the chosen postings as keys (index among the chosen * SPAN +
-    position). Each value is a count and a pickled list of position deltas; the pickles
-    are joined into one pickled tuple, so that one loads() decodes them all."""
-    bodies = []
-    for i in chosen.tolist():
-        value = values[i]
-        end = len(value) - 1 if value.endswith(b".") else len(value)
-        bodies.append(value[_INT_SIZE + 2 : end])  # without the protocol header and STOP
-    lists = loads(b"\x80\x02(" + b"".join(bodies) + b"t.")
-    counts = np.fromiter(map(len, lists), np.int64, len(lists))
-    deltas = np.fromiter(chain.from_iterable(lists), np.int64, int(counts.sum()))
+    """The positions of the chosen postings as distinct keys (index among the chosen * SPAN
+    + position). Values of small deltas are read straight from their bytes with numpy; the
+    others' pickles are joined into one pickled tuple, so that one loads() decodes them."""
+    picked = [values[i] for i in chosen.tolist()]
+    sizes = np.fromiter(map(len, picked), np.int64, len(picked))
+    data = np.frombuffer(b"".join(picked), np.uint8)
+    starts = np.cumsum(sizes) - sizes
+    head = data[starts[:, None] + np.arange(_INT_SIZE)].astype(np.int64)
+    counts = (head[:, 0] << 24) | (head[:, 1] << 16) | (head[:, 2] << 8) | head[:, 3]
+    body = sizes - (data[starts + sizes - 1] == STOP_OPCODE)
+    small = (counts >= 2) & (body == SMALL_HEAD + 2 * counts + 1)
+    keys = []
+    if small.any():
+        n = counts[small]
+        first = np.repeat(starts[small] + SMALL_HEAD + 1, n)  # the first delta's byte
+        step = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+        deltas = data[first + 2 * step].astype(np.int64)
+        keys.append(chained(np.flatnonzero(small), n, deltas))
+    if not small.all():
+        rest = np.flatnonzero(~small)
+        bodies = []
+        for i in rest.tolist():
+            value = picked[i]
+            end = len(value) - 1 if value.endswith(b".") else len(value)
+            bodies.append(value[_INT_SIZE + 2 : end])  # without the protocol header and STOP
+        lists = loads(b"\x80\x02(" + b"".join(bodies) + b"t.")
+        n = np.fromiter(map(len, lists), np.int64, len(lists))
+        deltas = np.fromiter(chain.from_iterable(lists), np.int64, int(n.sum()))
+        keys.append(chained(rest, n, deltas))
+    return keys[0] if len(keys) == 1 else np.concatenate(keys)
+
+
+def chained(index: npt.NDArray[np.int64], counts: npt.NDArray[np.int64],
+            deltas: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:  # fmt: skip
+    """Keys of the documents `index` from their runs of position deltas (counts each)."""
     positions = np.cumsum(deltas)
     starts = np.cumsum(counts) - counts
     nonempty = counts > 0
-    before = np.zeros(len(lists), np.int64)
+    before = np.zeros(len(counts), np.int64)
     before[nonempty] = positions[starts[nonempty]] - deltas[starts[nonempty]]
     positions -= np.repeat(before, counts)  # restart the running sum at each document
-    keys: npt.NDArray[np.int64] = np.repeat(np.arange(len(lists), dtype=np.int64), counts) * SPAN
-    return keys + positions  # sorted and distinct: positions rise within a document
+    keys: npt.NDArray[np.int64] = np.repeat(index, counts) * SPAN + positions
+    return keys
 
 
 def sorted_unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

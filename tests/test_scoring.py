@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+import struct
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from whoosh.query import And, Query
 
 from archive import ArchiveConfig, open_archive
+from archive.expansion import SPAN, position_keys
 from archive.models import SearchRequest
 from archive.scoring import by_key, score_query, top
 from archive.search import Allowed, SearchIndex
@@ -110,3 +113,25 @@ def test_by_key_breaks_ties_by_document_reversed_too() -> None:
     keys = np.array([5, 7, 5, 1], np.int64)
     assert by_key(ids, keys, reverse=False).tolist() == [3, 0, 2, 1]
     assert by_key(ids, keys, reverse=True).tolist() == [1, 2, 0, 3]
+
+
+def positions_value(positions: list[int], *, stop: bool = True) -> bytes:
+    """A positions value as Whoosh's Positions format writes it: count, pickled deltas."""
+    deltas = [b - a for a, b in zip([0, *positions], positions, strict=False)]
+    value = struct.pack("!I", len(deltas)) + pickle.dumps(deltas, 2)
+    return value if stop else value[:-1]
+
+
+def test_position_keys_read_small_and_large_deltas_alike() -> None:
+    docs = [
+        [3, 7, 9],  # small deltas: read from the bytes
+        [300, 70_000],  # two- and four-byte deltas: unpickled
+        [5],  # one position: unpickled
+        list(range(1, 1500)),  # over 1,000: pickled in batches
+        [2, 4],
+    ]
+    values = [positions_value(p, stop=i % 2 == 0) for i, p in enumerate(docs)]
+    chosen = np.array([4, 0, 1, 2, 3], np.int64)
+    keys = sorted(position_keys(values, chosen).tolist())
+    expected = sorted(n * SPAN + p for n, i in enumerate(chosen.tolist()) for p in docs[i])
+    assert keys == expected
