@@ -14,7 +14,7 @@ from types import FrameType
 from typing import Any
 
 from archive import Archive, ArchiveConfig
-from archive.archive import INDEX_BULK_BATCH
+from archive.archive import INDEX_BATCH, INDEX_BULK_BATCH
 from archive.catalog import utcnow
 from archive.errors import ArchiveError
 from archive.models import DocType, Document, Evidence, Metadata
@@ -341,8 +341,10 @@ def ingest_paths(
     results = run_workers(tasks, archive, options, str(gazetteer) if gazetteer else None)
     if progress is not None:
         results = progress(results, len(tasks))
+    received = 0
     try:
         for batch in chunked(results, options.batch_size):
+            received += len(batch)
             # One catalog transaction per batch, committed once its originals are on disk:
             # a killed run loses at most the batch in flight.
             with archive.catalog.transaction():
@@ -351,14 +353,20 @@ def ingest_paths(
                 writer.flush()
             # The index catches up every INDEX_BULK_BATCH documents, in one large segment;
             # until then the catalog's index queue holds the work, so a killed run still loses
-            # nothing.
-            if archive.catalog.queue_length() >= INDEX_BULK_BATCH:
+            # nothing. Near the end it catches up sooner: what is queued when the workers are
+            # done is indexed on one core while the other idles, so keep that last part small.
+            if archive.catalog.queue_length() >= index_threshold(len(tasks) - received):
                 archive.sync_index(bulk=True)
     finally:
         writer.close()
     archive.sync_index(bulk=True)
     report.ocr_missing = bool(report.needs_ocr) and options.use_ocr and not is_ocr_available()
     return report
+
+
+def index_threshold(remaining: int) -> int:
+    """How many queued documents start an index commit, with `remaining` files still to come."""
+    return max(INDEX_BATCH, min(INDEX_BULK_BATCH, remaining))
 
 
 def gazetteer_file(config: ArchiveConfig) -> Path | None:

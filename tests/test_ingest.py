@@ -9,7 +9,7 @@ import pytest
 
 from archive import Archive
 from archive.models import SearchRequest
-from indexer.ingest import IngestOptions, IngestReport, ingest_paths
+from indexer.ingest import IngestOptions, IngestReport, index_threshold, ingest_paths
 
 from .conftest import SHARED_CORPUS, MakePdf, needs_corpus
 
@@ -249,3 +249,11 @@ def test_300_page_pdf(archive: Archive, tmp_path: Path, make_pdf: MakePdf) -> No
     assert doc.pages[299] == pages[299]
     hit = archive.search(SearchRequest(query='"Side 300 av 300"')).hits[0]
     assert hit.page == 300
+
+
+@pytest.mark.parametrize(
+    ("remaining", "threshold"),
+    [(50_000, 2000), (2000, 2000), (1500, 1500), (300, 300), (120, 200), (0, 200)],
+)
+def test_the_index_catches_up_sooner_near_the_end(remaining: int, threshold: int) -> None:
+    assert index_threshold(remaining) == threshold
