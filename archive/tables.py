@@ -111,6 +111,8 @@ def facet_table(searcher: Searcher, field: str) -> FacetTable:
 
 
 def sort_keys(searcher: Searcher, field: str) -> npt.NDArray[np.int64]:
+    if not searcher.doc_count_all():  # an empty index has no columns
+        return np.zeros(0, np.int64)
     column = searcher.reader().column_reader(field)
     return np.fromiter((int(v) for v in column), np.int64, searcher.doc_count_all())
 

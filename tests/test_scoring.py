@@ -135,3 +135,19 @@ def test_position_keys_read_small_and_large_deltas_alike() -> None:
     keys = sorted(position_keys(values, chosen).tolist())
     expected = sorted(n * SPAN + p for n, i in enumerate(chosen.tolist()) for p in docs[i])
     assert keys == expected
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        SearchRequest(),
+        SearchRequest(query="møte", sort="newest", with_facets=True),
+        SearchRequest(regions=("Ofoten",), with_facets=True),
+        SearchRequest(query="møte IKKE vind"),
+    ],
+)
+def test_an_empty_index_finds_nothing(tmp_path: Path, request_: SearchRequest) -> None:
+    archive = open_archive(tmp_path / "home")
+    results = archive.search(request_)
+    assert (results.total, results.hits) == (0, ())
+    assert results.facets in ({}, {"regions": {}, "doctype": {}, "year": {}})
