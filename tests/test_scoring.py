@@ -100,6 +100,26 @@ def test_segments_and_deletions(tmp_path: Path) -> None:
         assert_same(index, SearchRequest(query=text))
 
 
+def test_sorted_pages_follow_whoosh_across_segments(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    days = (3, 1, 3, 2, 1, 3, 2)  # ties: Whoosh orders them by document number, reversed too
+    docs = [
+        make_doc(tmp_path, f"s{i}.txt", (f"vindkraft nummer {i}",), meeting=date(2016, 1, d))[0]
+        for i, d in enumerate(days)
+    ]
+    for batch in (docs[:3], docs[3:]):
+        with index.writer(bulk=True) as w:
+            for doc in batch:
+                index.add(w, doc)
+    by_id = {d.id: d for d in docs}
+    for sort, field, reverse in (("newest", "newest_key", True), ("oldest", "oldest_key", False)):
+        request = SearchRequest(query="vindkraft", sort=sort, page_size=4, page=2)
+        got = index.search(request, lambda doc_id, n: "vindkraft", lambda ids: by_id)
+        query, _ = index.build_query(request)
+        whoosh = index.searcher().search(query, limit=None, sortedby=field, reverse=reverse)
+        assert [h.id for h in got.hits] == [hit["id"] for hit in whoosh][4:8]
+
+
 def test_top_orders_by_score_then_document() -> None:
     ids = np.array([1, 3, 5, 7, 9], np.int64)
     scores = np.array([2.0, 5.0, 2.0, 5.0, 1.0])
