@@ -10,6 +10,8 @@ order of additions (about 1e-15), and the ranking is the same.
 
 from __future__ import annotations
 
+from array import array
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -159,38 +161,53 @@ def bm25(scorer: BM25FScorer, tf: Scores, lengths: Scores) -> Scores:
 
 def read_postings(m: W3LeafMatcher, *, values: bool = False) -> tuple[Ids, Scores, list[Any]]:
     """(document numbers, term frequencies, encoded values if asked) of a term matcher's
-    remaining postings, block by block; the matcher ends exhausted."""
-    ids: list[Ids] = []
-    weights: list[Scores] = []
+    remaining postings; the matcher ends exhausted. The blocks' numbers (delta-coded from 0
+    in each block) and weights are gathered as they are and converted once at the end."""
+    id_runs: list[Any] = []
+    sizes: list[int] = []
+    weights = array("f")
     found_values: list[Any] = []
+    first: Ids | None = None  # a block entered part-way: decoded on its own
     while m.is_active():
         if m._data is None:
             m._read_data()
         raw_ids, raw_weights = m._data[0], m._data[1]
-        n = m._blocklength
-        block = np.asarray(raw_ids, np.int64)
-        if not m._byteids:
-            block = np.cumsum(block)
-        if raw_weights is None:
-            tf = np.ones(n)
-        elif isinstance(raw_weights, float):
-            tf = np.full(n, raw_weights)
+        n, at = m._blocklength, m._i
+        if at:
+            block = np.asarray(raw_ids, np.int64)
+            first = (block if m._byteids else np.cumsum(block))[at:]
         else:
-            tf = np.asarray(raw_weights, np.float32).astype(np.float64)
-        at = m._i
-        ids.append(block[at:])
-        weights.append(tf[at:])
+            id_runs.append(raw_ids)
+            sizes.append(n)
+        # As W3LeafMatcher._read_weights: float32, 1.0 when the block stores none.
+        if isinstance(raw_weights, array) and raw_weights.typecode == "f":
+            weights.extend(raw_weights[at:] if at else raw_weights)
+        else:
+            m._read_weights()
+            weights.extend(m._weights[at:])
         if values:
             if m._values is None:
                 m._read_values()
             found_values.extend(m._values[at:])
         m._i = n - 1
         m.next()
-    if not ids:
-        return EMPTY[0], EMPTY[1], found_values
-    found = np.concatenate(ids) if len(ids) != 1 else ids[0]
-    tf = np.concatenate(weights) if len(weights) != 1 else weights[0]
+    total = sum(sizes)
+    found = np.fromiter(chain.from_iterable(id_runs), np.int64, total)
+    if not m._byteids and total:
+        found = restart_cumsum(found, np.asarray(sizes, np.int64))
+    if first is not None:
+        found = np.concatenate([first, found])
+    tf = np.frombuffer(weights, np.float32).astype(np.float64) if weights else EMPTY[1]
     return found, tf, found_values
+
+
+def restart_cumsum(deltas: Ids, counts: Ids) -> Ids:
+    """Running sums of consecutive runs of `counts` deltas, each run summed from 0."""
+    sums = np.cumsum(deltas)
+    starts = np.cumsum(counts) - counts
+    before = sums[starts] - deltas[starts]
+    result: Ids = sums - np.repeat(before, counts)
+    return result
 
 
 # Field lengths per (segment, field), shared by every thread's reader: a segment never
