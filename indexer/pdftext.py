@@ -163,23 +163,14 @@ def char_text(font: PDFFont, cid: int) -> str:
 class Line:
     """A run of horizontally aligned glyphs, as pdfminer's LTTextLineHorizontal."""
 
-    __slots__ = ("last_x1", "parts", "x0", "x1", "y0", "y1")
+    __slots__ = ("parts", "x0", "x1", "y0", "y1")
 
-    def __init__(self, glyph: Glyph) -> None:
-        self.x0, self.x1, self.y0, self.y1, text = glyph
-        self.parts = [text]
-        self.last_x1 = self.x1
-
-    def add(self, glyph: Glyph) -> None:
-        x0, x1, y0, y1, text = glyph
-        if self.last_x1 < x0 - WORD_MARGIN * max(x1 - x0, y1 - y0):
-            self.parts.append(" ")
-        self.parts.append(text)
-        self.last_x1 = x1
-        self.x0 = min(self.x0, x0)
-        self.x1 = max(self.x1, x1)
-        self.y0 = min(self.y0, y0)
-        self.y1 = max(self.y1, y1)
+    def __init__(self, parts: list[str], x0: float, x1: float, y0: float, y1: float) -> None:
+        self.parts = parts
+        self.x0 = x0
+        self.x1 = x1
+        self.y0 = y0
+        self.y1 = y1
 
     @property
     def text(self) -> str:
@@ -189,42 +180,69 @@ class Line:
         return self.x1 - self.x0 <= 0 or self.y1 - self.y0 <= 0 or self.text.isspace()
 
 
-def is_aligned(g0: Glyph, g1: Glyph) -> bool:
-    """pdfminer's "halign": overlapping vertically and near enough horizontally."""
-    ax0, ax1, ay0, ay1, _ = g0
-    bx0, bx1, by0, by1, _ = g1
-    if not (by0 <= ay1 and ay0 <= by1):
-        return False
-    overlap = min(abs(ay0 - by1), abs(ay1 - by0))
-    if not min(ay1 - ay0, by1 - by0) * LINE_OVERLAP < overlap:
-        return False
-    gap = 0.0 if (bx0 <= ax1 and ax0 <= bx1) else min(abs(ax0 - bx1), abs(ax1 - bx0))
-    return gap < max(ax1 - ax0, bx1 - bx0) * CHAR_MARGIN
-
-
 def group_lines(glyphs: Sequence[Glyph]) -> list[Line]:
-    """Consecutive aligned glyphs make a line (pdfminer's group_objects, horizontal only)."""
+    """Consecutive aligned glyphs make a line (pdfminer's group_objects, horizontal only).
+
+    Two glyphs are aligned ("halign") when they overlap vertically by more than half the
+    lower one's height and the horizontal gap is under twice the wider one's width; inside a
+    line a space goes where a glyph starts more than a tenth of its size after the last one.
+    Written out in one loop: this runs once per glyph, and calls cost more than the sums.
+    """
     lines: list[Line] = []
-    line: Line | None = None
-    previous: Glyph | None = None
-    for glyph in glyphs:
-        if previous is not None:
-            aligned = is_aligned(previous, glyph)
-            if aligned and line is not None:
-                line.add(glyph)
-            elif line is not None:
-                lines.append(line)
-                line = None
-            elif aligned:
-                line = Line(previous)
-                line.add(glyph)
-            else:
-                lines.append(Line(previous))
-        previous = glyph
-    if line is None and previous is not None:
-        line = Line(previous)
-    if line is not None:
-        lines.append(line)
+    if not glyphs:
+        return lines
+    px0, px1, py0, py1, ptext = glyphs[0]
+    parts: list[str] | None = None  # the open line, if any, and its bounding box
+    lx0 = lx1 = ly0 = ly1 = 0.0
+    for gx0, gx1, gy0, gy1, gtext in glyphs[1:]:
+        aligned = False
+        if gy0 <= py1 and py0 <= gy1:
+            overlap = abs(py0 - gy1)
+            other = abs(py1 - gy0)
+            if other < overlap:
+                overlap = other
+            ph = py1 - py0
+            gh = gy1 - gy0
+            if (ph if ph < gh else gh) * LINE_OVERLAP < overlap:
+                if gx0 <= px1 and px0 <= gx1:
+                    gap = 0.0
+                else:
+                    gap = abs(px0 - gx1)
+                    other = abs(px1 - gx0)
+                    if other < gap:
+                        gap = other
+                pw = px1 - px0
+                gw = gx1 - gx0
+                aligned = gap < (pw if pw > gw else gw) * CHAR_MARGIN
+        if aligned and parts is not None:
+            pass
+        elif parts is not None:
+            lines.append(Line(parts, lx0, lx1, ly0, ly1))
+            parts = None
+        elif aligned:
+            parts = [ptext]
+            lx0, lx1, ly0, ly1 = px0, px1, py0, py1
+        else:
+            lines.append(Line([ptext], px0, px1, py0, py1))
+        if aligned and parts is not None:
+            gw = gx1 - gx0
+            gh = gy1 - gy0
+            if px1 < gx0 - WORD_MARGIN * (gw if gw > gh else gh):
+                parts.append(" ")
+            parts.append(gtext)
+            if gx0 < lx0:
+                lx0 = gx0
+            if gx1 > lx1:
+                lx1 = gx1
+            if gy0 < ly0:
+                ly0 = gy0
+            if gy1 > ly1:
+                ly1 = gy1
+        px0, px1, py0, py1, ptext = gx0, gx1, gy0, gy1, gtext
+    if parts is None:
+        lines.append(Line([ptext], px0, px1, py0, py1))
+    else:
+        lines.append(Line(parts, lx0, lx1, ly0, ly1))
     return lines
 
 
