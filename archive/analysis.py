@@ -369,14 +369,27 @@ class HighlightAnalyzer(Analyzer):  # type: ignore[misc]
         # A word's token text depends on the word alone; the hits of one query repeat words.
         self._text_of: dict[str, str] = {}
 
+    @property
+    def joins_runs(self) -> bool:
+        """Whether a hyphenated run of words may be marked as one (a query word has a hyphen)."""
+        return any(k.startswith("exact:") and "-" in k for k in self.keys)
+
     def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
         text = normalize(value)
-        if any(k.startswith("exact:") and "-" in k for k in self.keys):
-            yield from self._with_runs(text)  # a hyphenated run may be marked as one
+        if self.joins_runs:
+            yield from self._with_runs(text)
             return
-        # Otherwise no run is marked as one: the words alone, without building their
-        # analysis (half of a snippet's time).
         token = Token(positions=False, chars=True, removestops=False, mode="query")
+        for start, end, found in self.spans(text):
+            token.boost = 1.0
+            token.stopped = False
+            token.startchar, token.endchar = start, end
+            token.text = found
+            yield token
+
+    def spans(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, key or word) of each word of an NFC text, words alone (no run marked
+        as one), without building their analysis (half of a snippet's time)."""
         text_of = self._text_of
         for m in WORD.finditer(text):
             exact = m.group().lower()
@@ -385,11 +398,8 @@ class HighlightAnalyzer(Analyzer):  # type: ignore[misc]
             found = text_of.get(exact)
             if found is None:
                 found = text_of[exact] = self._text(Word(exact, 0, 0, word_forms(exact)))
-            token.boost = 1.0
-            token.stopped = False
-            token.startchar, token.endchar = m.span()
-            token.text = found
-            yield token
+            start, end = m.span()
+            yield start, end, found
 
     def _with_runs(self, text: str) -> Iterator[Token]:
         token = Token(positions=False, chars=True, removestops=False, mode="query")

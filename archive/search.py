@@ -23,6 +23,7 @@ from whoosh.writing import IndexWriter
 from . import mapped
 from .analysis import HighlightAnalyzer, NorwegianText, key, normalize, surface_pattern, words
 from .errors import ArchiveError
+from .highlighting import SNIPPET_CHARS, SURROUND, highlight_words
 from .models import Document, SearchHit, SearchRequest, SearchResults
 from .query import parse_query
 from .scoring import Ids, Matches, by_key, score_query, top
@@ -32,7 +33,6 @@ from .vocabulary import IndexVocabulary, name_key
 
 mapped.install()  # searchers share the segment's memory map instead of copying it
 
-SNIPPET_CHARS = 240
 # The highlighter analyses only this much text around the densest matches of the best page:
 # analysing whole pages was about half of a query's time (20 hits, 2,000-character pages).
 HIGHLIGHT_WINDOW = 900
@@ -379,9 +379,12 @@ class SearchIndex:
                 best_page, best_score, best_text = number, score, text
         best_text = highlight_window(normalize(best_text), pattern)  # offsets are into NFC
         analyzer = analyzer or HighlightAnalyzer(terms)
-        formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
-        marked = highlight.highlight(best_text, terms, analyzer, fragmenter, formatter, top=2)
+        if analyzer.joins_runs:  # Whoosh's highlighter over the analyzer's joined runs
+            formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+            fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SURROUND)
+            marked = highlight.highlight(best_text, terms, analyzer, fragmenter, formatter, top=2)
+        else:
+            marked = highlight_words(best_text, analyzer.spans(best_text), terms, top=2)
         if not marked:
             marked = escape(plain_snippet(best_text))
         return best_page, marked
