@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import lengths  # noqa: F401  (a faster Whoosh per-document reader, patched in)
 from .catalog import Catalog
 from .config import ArchiveConfig
 from .errors import ArchiveError
