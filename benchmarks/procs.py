@@ -25,27 +25,26 @@ def rss_bytes(pid: int) -> int:
     return int(fields[1]) * PAGE_BYTES
 
 
-def pss_bytes(pid: int) -> int:
-    """Proportional set size of one process: shared pages (the workers' copy-on-write share
-    of the parent's memory, mapped files) divided among the processes that map them."""
+def proc_kb_field(pid: int, filename: str, name: str) -> int:
+    """A `Name:  N kB` line of a /proc/<pid> file, in bytes (0 once the process is gone)."""
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
+        for line in Path(f"/proc/{pid}/{filename}").read_text().splitlines():
+            if line.startswith(name + ":"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
     return 0
+
+
+def pss_bytes(pid: int) -> int:
+    """Proportional set size of one process: shared pages (the workers' copy-on-write share
+    of the parent's memory, mapped files) divided among the processes that map them."""
+    return proc_kb_field(pid, "smaps_rollup", "Pss")
 
 
 def peak_rss_bytes(pid: int) -> int:
     """The kernel's high-water mark of a live process's resident memory (VmHWM)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    return proc_kb_field(pid, "status", "VmHWM")
 
 
 def children(pid: int) -> list[int]:
