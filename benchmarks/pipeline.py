@@ -24,6 +24,7 @@ class IngestRun:
     peak_rss_mb: float
     peak_rss_single_mb: float
     peak_pss_mb: float
+    own_peaks_mb: float
     workers: int
     rerun_seconds: float
     rerun_unchanged: int
@@ -64,6 +65,7 @@ def run_ingest(corpus: Corpus, home: Path, *, workers: int) -> IngestRun:
         peak_rss_mb=first.peak_total_mb,
         peak_rss_single_mb=first.peak_single_mb,
         peak_pss_mb=first.peak_pss_mb,
+        own_peaks_mb=first.own_peaks_mb,
         workers=workers,
         rerun_seconds=again.seconds,
         rerun_unchanged=int(rerun["unchanged"]),

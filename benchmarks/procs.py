@@ -76,6 +76,7 @@ class TreeSampler:
         self.peak_total = 0
         self.peak_single = 0
         self.peak_pss = 0
+        self.own_peaks: dict[int, int] = {}  # pid -> the kernel's high-water mark (VmHWM)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -86,6 +87,8 @@ class TreeSampler:
             self.peak_total = max(self.peak_total, sum(sizes))
             self.peak_single = max(self.peak_single, max(sizes, default=0))
             self.peak_pss = max(self.peak_pss, sum(pss_bytes(p) for p in pids))
+            for p in pids:  # the kernel's own peak catches what falls between samples
+                self.own_peaks[p] = max(self.own_peaks.get(p, 0), peak_rss_bytes(p))
             self._stop.wait(self.interval)
 
     def __enter__(self) -> TreeSampler:
@@ -103,6 +106,7 @@ class CommandRun:
     peak_total_mb: float
     peak_single_mb: float
     peak_pss_mb: float
+    own_peaks_mb: float  # the processes' own RSS high-water marks, summed: an upper bound
     stdout: str
 
 
@@ -122,7 +126,12 @@ def run_measured(args: Sequence[str], *, env: dict[str, str] | None = None) -> C
     if proc.returncode not in (0,):
         raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}): {err[-2000:]}")
     return CommandRun(
-        seconds, sampler.peak_total / MB, sampler.peak_single / MB, sampler.peak_pss / MB, out
+        seconds,
+        sampler.peak_total / MB,
+        sampler.peak_single / MB,
+        sampler.peak_pss / MB,
+        sum(sampler.own_peaks.values()) / MB,
+        out,
     )
 
 

@@ -117,10 +117,11 @@ def bench_size(table: Table, size: int, cache: Path, settings: Settings, workers
         else None,
     )
     table.row(
-        "7. peak memory of arkiv index, all processes: PSS sum; RSS sum (MB)", "≤ 600 MB at 50k"
+        "7. peak memory of arkiv index, all processes: PSS sum; RSS sum; own peaks summed (MB)",
+        "≤ 600 MB at 50k",
     ).put(
         size,
-        f"{run.peak_pss_mb:.0f}; {run.peak_rss_mb:.0f}",
+        f"{run.peak_pss_mb:.0f}; {run.peak_rss_mb:.0f}; {run.own_peaks_mb:.0f}",
         run.peak_pss_mb <= 600 if size >= 50_000 else None,
     )
     log(f"{size} documents: search")
@@ -232,7 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"the cores; run up to {PDF_RUN_MAX:,} documents.",
         "Row 7: memory sampled every 0.1 s over the process tree. PSS shares each page among "
         "the processes that map it (the workers are forked and share the parent's pages); the "
-        "RSS sum counts shared pages once per process. The goal is judged on PSS.",
+        "RSS sum counts shared pages once per process; own peaks summed adds each process's "
+        "kernel high-water mark (VmHWM), which catches spikes between samples but adds peaks "
+        "that need not coincide: an upper bound. The goal is judged on the PSS sum.",
         f"Search: {len(query_specs()) // len(CLASSES)} queries per class, {settings.rounds} "
         f"rounds in process and over HTTP, {settings.plain_rounds} for plain Whoosh, "
         "interleaved; every request asks for facets and 20 highlighted hits. Measured on the "

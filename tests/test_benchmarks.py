@@ -57,7 +57,7 @@ def test_smoke_run_fills_every_row(tmp_path: Path) -> None:
         "4. index on disk after index; after reindex; catalog (MB)",
         "7. peak RSS of arkiv reindex (MB)",
         "6. 8 clients over HTTP, mixed queries (requests/s; errors)",
-        "7. peak memory of arkiv index, all processes: PSS sum; RSS sum (MB)",
+        "7. peak memory of arkiv index, all processes: PSS sum; RSS sum; own peaks summed (MB)",
         "7. peak RSS of arkiv serve (MB)",
         "OCR: pdftoppm + tesseract, 1 core (pages/s)",
         "Norwegian analyzer indexing time ÷ plain stemmed analyzer",
