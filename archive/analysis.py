@@ -294,6 +294,15 @@ class NorwegianAnalyzer(Analyzer):  # type: ignore[misc]
                 yield token
 
 
+IndexItem = tuple[bytes, int, float, bytes]  # (term, frequency, weight, encoded postings)
+
+
+class Preanalysed(NamedTuple):
+    """A field's index items computed elsewhere (an ingest worker) from the field's text."""
+
+    items: list[IndexItem]
+
+
 class NorwegianText(TEXT):  # type: ignore[misc]
     """A TEXT field over one view of the analysis. Indexing reads the shared analysis
     directly instead of a token stream: the same postings, in about half the time."""
@@ -302,7 +311,13 @@ class NorwegianText(TEXT):  # type: ignore[misc]
         super().__init__(analyzer=NorwegianAnalyzer(view), phrase=phrase)
         self.view = view
 
-    def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def index(self, value: str | Preanalysed, **kwargs: Any) -> Iterable[IndexItem]:
+        if isinstance(value, Preanalysed):  # analysed by an ingest worker: used as it is
+            return value.items
+        return self.analyse_items(value)
+
+    def analyse_items(self, value: str) -> Iterator[IndexItem]:
+        """What `index` yields for a text: (term, frequency, weight, encoded postings)."""
         words, lead_end = analysed(value)
         weights: dict[str, float] = defaultdict(float)
         if isinstance(self.format, Positions):
