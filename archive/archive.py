@@ -15,7 +15,7 @@ from .errors import ArchiveError
 from .lock import write_lock
 from .models import Document, SearchRequest, SearchResults
 from .records import document_record
-from .search import SearchIndex
+from .search import Preanalysis, SearchIndex
 from .store import OriginalStore
 
 INDEX_BATCH = 200
@@ -54,6 +54,9 @@ class Archive:
         self.store = OriginalStore(config.originals_dir)
         self.catalog = Catalog(config.catalog_path, readonly=readonly)
         self.index = SearchIndex(config.index_dir, readonly=readonly)
+        # Analyses an ingest's workers did of documents queued for the index, by document id;
+        # each is dropped when its document's queued operation is applied (sync_index).
+        self.preanalysed: dict[str, Preanalysis] = {}
 
     def close(self) -> None:
         self.index.close()
@@ -132,8 +135,9 @@ class Archive:
             with self.index.writer(bulk=bulk) as w:
                 for doc_id, op in queued:
                     doc = docs.get(doc_id)
+                    pre = self.preanalysed.pop(doc_id, None)
                     if op == "add" and doc is not None:
-                        self.index.add(w, doc_with_pages(self.catalog, doc))
+                        self.index.add(w, doc_with_pages(self.catalog, doc), pre)
                     else:
                         self.index.delete(w, doc_id)
             self.catalog.unqueue(ids)
@@ -154,6 +158,7 @@ class Archive:
     def reindex(self) -> int:
         """Rebuild the whole index from the catalog without re-extracting anything."""
         self.index.clear()
+        self.preanalysed.clear()
         self.catalog.queue_all()
         queued = [doc_id for doc_id, _ in self.catalog.queued()]
         # One writer for all: one segment, so nothing to merge afterwards (optimizing the

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, time
 from functools import cache
 from html import escape
@@ -21,7 +25,15 @@ from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from . import mapped
-from .analysis import HighlightAnalyzer, NorwegianText, key, normalize, surface_pattern, words
+from .analysis import (
+    HighlightAnalyzer,
+    NorwegianText,
+    Preanalysed,
+    key,
+    normalize,
+    surface_pattern,
+    words,
+)
 from .errors import ArchiveError
 from .highlighting import SNIPPET_CHARS, SURROUND, highlight_words
 from .models import Document, SearchHit, SearchRequest, SearchResults
@@ -94,7 +106,7 @@ def document_fields(doc: Document) -> dict[str, Any]:
     )
     # One string object for the three body fields: they share one analysis of it. Pages are
     # joined by form feeds so that the analysis knows where the first page ends.
-    text = "\f".join(doc.pages)[:MAX_INDEXED_CHARS]
+    text = body_text(doc.pages)
     fields: dict[str, Any] = {
         "id": doc.id,
         "title": meta.title,
@@ -114,6 +126,72 @@ def document_fields(doc: Document) -> dict[str, Any]:
     if meta.dates:
         fields["dates"] = [datetime.combine(d, time()) for d in meta.dates]
     return fields
+
+
+def body_text(pages: tuple[str, ...]) -> str:
+    """The text the body fields index: pages joined by form feeds, up to MAX_INDEXED_CHARS."""
+    return "\f".join(pages)[:MAX_INDEXED_CHARS]
+
+
+def analysed_values(title: str | None, text: str) -> dict[str, str | None]:
+    """The values of the fields whose analysis a worker can do ahead (see Preanalysis)."""
+    return {"title": title, "body": text, "body_folded": text, "body_parts": text}
+
+
+def values_digest(values: dict[str, str | None]) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    for name, value in sorted(values.items()):
+        data = b"" if value is None else value.encode("utf-8", "surrogatepass")
+        h.update(f"{name}:{-1 if value is None else len(data)}:".encode())
+        h.update(data)
+    return h.digest()
+
+
+@cache
+def analysis_schema() -> Schema:
+    return build_schema()
+
+
+@dataclass(frozen=True)
+class Preanalysis:
+    """The Norwegian text fields of one document analysed ahead, in an ingest worker, so that
+    the single writer process only adds postings. Tied to the exact field values it was computed
+    from by a digest: a document whose title or text differ gets analysed again."""
+
+    digest: bytes
+    # {field: [index items]} pickled and compressed: one small object while it waits in the
+    # writer (about 6 KB for a 6.5 KB text, a third of the pickle; 0.1 ms to open).
+    blob: bytes
+
+    @classmethod
+    def of(cls, title: str | None, text: str) -> Preanalysis:
+        schema = analysis_schema()
+        values = analysed_values(title, text)
+        items = {
+            name: list(schema[name].analyse_items(value))
+            for name, value in values.items()
+            if value is not None
+        }
+        blob = zlib.compress(pickle.dumps(items, pickle.HIGHEST_PROTOCOL), 1)
+        return cls(values_digest(values), blob)
+
+    def fields_for(self, fields: dict[str, Any], schema: Schema) -> dict[str, Preanalysed]:
+        """Index values for a document's fields, or nothing when they are not what was
+        analysed (other text, or an index whose fields analyse differently)."""
+        values = {name: fields.get(name) for name in analysed_values(None, "")}
+        if values_digest(values) != self.digest:
+            return {}
+        expected = analysis_schema()
+        for name in values:
+            field, ours = schema[name], expected[name]
+            if not (
+                isinstance(field, NorwegianText)
+                and field.view == ours.view
+                and type(field.format) is type(ours.format)
+            ):
+                return {}
+        items: dict[str, list[Any]] = pickle.loads(zlib.decompress(self.blob))
+        return {name: Preanalysed(found) for name, found in items.items()}
 
 
 class SearchIndex:
@@ -158,9 +236,14 @@ class SearchIndex:
         self.ix = index.create_in(self.folder, build_schema())
 
     @staticmethod
-    def add(w: IndexWriter, doc: Document) -> None:
+    def add(w: IndexWriter, doc: Document, preanalysis: Preanalysis | None = None) -> None:
+        """Add or replace a document; its text fields' analysis is reused from `preanalysis`
+        when that was computed from exactly these values."""
         check_schema(w.schema)
-        w.update_document(**document_fields(doc))
+        fields = document_fields(doc)
+        if preanalysis is not None:
+            fields.update(preanalysis.fields_for(fields, w.schema))
+        w.update_document(**fields)
 
     @staticmethod
     def delete(w: IndexWriter, doc_id: str) -> None:

@@ -18,6 +18,7 @@ from archive.archive import INDEX_BATCH, INDEX_BULK_BATCH
 from archive.catalog import utcnow
 from archive.errors import ArchiveError
 from archive.models import DocType, Document, Evidence, Metadata
+from archive.search import Preanalysis, body_text
 from archive.store import sha256_file
 
 from .extract import Extraction, extract_text
@@ -93,6 +94,8 @@ class FileResult:
     extraction: Extraction | None = None
     ocr_pages: tuple[int, ...] = ()
     metadata: Metadata | None = None
+    # The text fields' index analysis, done here rather than in the single writer process.
+    preanalysis: Preanalysis | None = None
 
 
 # -- the worker side ------------------------------------------------------------------------
@@ -158,8 +161,14 @@ def read_file(
     if extraction.needs_ocr and options.use_ocr and is_ocr_available():
         extraction, ocr_pages = apply_ocr(path, extraction, options.password)
     metadata = extract_metadata(extraction.pages[:METADATA_PAGES], path.name, gazetteer=gazetteer)
+    preanalysis = Preanalysis.of(metadata.title, body_text(extraction.pages))
     return FileResult(
-        task, sha256=sha, extraction=extraction, ocr_pages=ocr_pages, metadata=metadata
+        task,
+        sha256=sha,
+        extraction=extraction,
+        ocr_pages=ocr_pages,
+        metadata=metadata,
+        preanalysis=preanalysis,
     )
 
 
@@ -300,6 +309,8 @@ class BatchWriter:
             if record and not reuse:
                 self.move_path(task, None, record)
             catalog.put(doc)
+        if result.preanalysis is not None:
+            self.archive.preanalysed[doc_id] = result.preanalysis
         if old_sha:
             self.drop_original_if_unused(old_sha)
         if record:
@@ -357,9 +368,10 @@ def ingest_paths(
             # done is indexed on one core while the other idles, so keep that last part small.
             if archive.catalog.queue_length() >= index_threshold(len(tasks) - received):
                 archive.sync_index(bulk=True)
+        archive.sync_index(bulk=True)
     finally:
         writer.close()
-    archive.sync_index(bulk=True)
+        archive.preanalysed.clear()  # what a failed run left: its documents stay queued
     report.ocr_missing = bool(report.needs_ocr) and options.use_ocr and not is_ocr_available()
     return report
 
