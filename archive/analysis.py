@@ -25,7 +25,10 @@ WORD = re.compile(r"\w+(?:[.\u00ad]\w+)*")
 SOFT_HYPHEN = "\u00ad"
 HYPHENATED = re.compile(r"\W*\w+(?:-\w+)+\W*")
 MIN_COMPOUND = 6
-FORMS_CACHE_LIMIT = 500_000  # distinct words kept; cleared when full
+# Distinct words whose stem and forms are kept, per process (each ingest worker has its own);
+# cleared when full. 200,000 cover all but the rarest words of a large archive, in about
+# 50 MB: the ingest's memory goal counts every worker.
+FORMS_CACHE_LIMIT = 200_000
 
 _snowball = stemmer_for_language("no")
 

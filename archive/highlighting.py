@@ -76,10 +76,7 @@ def context_fragments(
 
 def fragment(text: str, tokens: list[Token], start: int | None, end: int) -> Fragment:
     """whoosh.highlight.mkfrag for a fragment with matches."""
-    if start is None:
-        begin = tokens[0].startchar if tokens else 0
-    else:
-        begin = start
+    begin = start if start is not None else (tokens[0].startchar if tokens else 0)
     return Fragment(text, tokens, max(0, begin), min(len(text), end))
 
 
