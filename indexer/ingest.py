@@ -353,6 +353,7 @@ def ingest_paths(
     if progress is not None:
         results = progress(results, len(tasks))
     received = 0
+    segments_before = frozenset(archive.index.segment_sizes())
     try:
         for batch in chunked(results, options.batch_size):
             received += len(batch)
@@ -369,6 +370,7 @@ def ingest_paths(
             if archive.catalog.queue_length() >= index_threshold(len(tasks) - received):
                 archive.sync_index(bulk=True)
         archive.sync_index(bulk=True)
+        archive.index.merge_after_bulk(segments_before)
     finally:
         writer.close()
         archive.preanalysed.clear()  # what a failed run left: its documents stay queued
