@@ -8,14 +8,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import lengths  # noqa: F401  (a faster Whoosh per-document reader, patched in)
 from .catalog import Catalog
 from .config import ArchiveConfig
 from .errors import ArchiveError
 from .lock import write_lock
 from .models import Document, SearchRequest, SearchResults
+from .preanalysis import Preanalysis
 from .records import document_record
-from .search import Preanalysis, SearchIndex
+from .search import SearchIndex
 from .store import OriginalStore
 
 INDEX_BATCH = 200

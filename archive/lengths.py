@@ -24,4 +24,6 @@ def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
     return reader
 
 
-whoosh3.W3PerDocReader._cached_reader = _cached_reader
+def install() -> None:
+    """Make Whoosh's per-document reader cache a missing column too (idempotent)."""
+    whoosh3.W3PerDocReader._cached_reader = _cached_reader

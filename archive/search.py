@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 import re
 import threading
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, time
 from functools import cache
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh import highlight, index, scoring
@@ -25,11 +21,10 @@ from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from . import mapped
+from . import lengths, mapped
 from .analysis import (
     HighlightAnalyzer,
     NorwegianText,
-    Preanalysed,
     key,
     normalize,
     surface_pattern,
@@ -44,7 +39,11 @@ from .spelling import suggest_query
 from .tables import SharedTables
 from .vocabulary import IndexVocabulary, name_key
 
+if TYPE_CHECKING:
+    from .preanalysis import Preanalysis
+
 mapped.install()  # searchers share the segment's memory map instead of copying it
+lengths.install()  # commits remember a field without a length column
 
 # The highlighter analyses only this much text around the densest matches of the best page:
 # analysing whole pages was about half of a query's time (20 hits, 2,000-character pages).
@@ -137,67 +136,6 @@ def body_text(pages: tuple[str, ...]) -> str:
     return "\f".join(pages)[:MAX_INDEXED_CHARS]
 
 
-def analysed_values(title: str | None, text: str) -> dict[str, str | None]:
-    """The values of the fields whose analysis a worker can do ahead (see Preanalysis)."""
-    return {"title": title, "body": text, "body_folded": text, "body_parts": text}
-
-
-def values_digest(values: dict[str, str | None]) -> bytes:
-    h = hashlib.blake2b(digest_size=16)
-    for name, value in sorted(values.items()):
-        data = b"" if value is None else value.encode("utf-8", "surrogatepass")
-        h.update(f"{name}:{-1 if value is None else len(data)}:".encode())
-        h.update(data)
-    return h.digest()
-
-
-@cache
-def analysis_schema() -> Schema:
-    return build_schema()
-
-
-@dataclass(frozen=True)
-class Preanalysis:
-    """The Norwegian text fields of one document analysed ahead, in an ingest worker, so that
-    the single writer process only adds postings. Tied to the exact field values it was computed
-    from by a digest: a document whose title or text differ gets analysed again."""
-
-    digest: bytes
-    # {field: [index items]} pickled and compressed: one small object while it waits in the
-    # writer (about 6 KB for a 6.5 KB text, a third of the pickle; 0.1 ms to open).
-    blob: bytes
-
-    @classmethod
-    def of(cls, title: str | None, text: str) -> Preanalysis:
-        schema = analysis_schema()
-        values = analysed_values(title, text)
-        items = {
-            name: list(schema[name].analyse_items(value))
-            for name, value in values.items()
-            if value is not None
-        }
-        blob = zlib.compress(pickle.dumps(items, pickle.HIGHEST_PROTOCOL), 1)
-        return cls(values_digest(values), blob)
-
-    def fields_for(self, fields: dict[str, Any], schema: Schema) -> dict[str, Preanalysed]:
-        """Index values for a document's fields, or nothing when they are not what was
-        analysed (other text, or an index whose fields analyse differently)."""
-        values = {name: fields.get(name) for name in analysed_values(None, "")}
-        if values_digest(values) != self.digest:
-            return {}
-        expected = analysis_schema()
-        for name in values:
-            field, ours = schema[name], expected[name]
-            if not (
-                isinstance(field, NorwegianText)
-                and field.view == ours.view
-                and type(field.format) is type(ours.format)
-            ):
-                return {}
-        items: dict[str, list[Any]] = pickle.loads(zlib.decompress(self.blob))
-        return {name: Preanalysed(found) for name, found in items.items()}
-
-
 class SearchIndex:
     """One Whoosh index folder, with a searcher per thread kept open and refreshed."""
 
@@ -230,9 +168,6 @@ class SearchIndex:
         else:
             # During bulk loads skip merging on each batch; merge once at the end.
             w.commit(merge=not bulk)
-
-    def optimize(self) -> None:
-        self.ix.optimize()
 
     def segment_sizes(self) -> dict[str, int]:
         """Each segment's id and document count (deleted ones included)."""

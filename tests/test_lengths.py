@@ -6,7 +6,9 @@ from pathlib import Path
 
 from whoosh import fields, index
 
-import archive.lengths  # noqa: F401
+from archive import lengths
+
+lengths.install()
 
 
 def test_lengths_are_read_and_a_missing_column_is_cached(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from archive import Archive
-from archive.search import Preanalysis, analysis_schema, body_text, document_fields
+from archive.preanalysis import Preanalysis, analysis_schema
+from archive.search import body_text, document_fields
 from indexer.ingest import IngestOptions, ingest_paths
 
 from .conftest import REPO, SAMPLES
