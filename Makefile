@@ -13,7 +13,9 @@ help: ## List the targets
 $(BIN)/arkiv: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@# setuptools warns on every editable build that local folders shadow the install (they are
+	@# the install); nothing else it could say applies to this project's configuration.
+	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
 venv: $(BIN)/arkiv ## Create .venv and install the project with its dev tools
