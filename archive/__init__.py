@@ -1,8 +1,8 @@
 """Regionarkiv core: store, catalog and search index of one archive home."""
 
-from .archive import Archive, CheckReport, open_archive
 from .config import ArchiveConfig, resolve_home
 from .errors import ArchiveError
+from .home import Archive, CheckReport, open_archive
 
 __all__ = [
     "Archive",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_HOME = Path("arkiv-data")
@@ -14,10 +14,6 @@ class ArchiveConfig:
     """Settings of one archive; build it once and pass it down."""
 
     home: Path
-    page_size: int = 20
-    batch_size: int = 200
-    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
-    password: str | None = None
     gazetteer: Path | None = None
 
     @property
@@ -31,6 +27,11 @@ class ArchiveConfig:
     @property
     def originals_dir(self) -> Path:
         return self.home / "originals"
+
+    @property
+    def logs_dir(self) -> Path:
+        """Tracebacks of unexpected errors (a bug of ours on an odd file) go here."""
+        return self.home / "logs"
 
     @property
     def lock_path(self) -> Path:

@@ -16,7 +16,7 @@ import click
 from archive import Archive, ArchiveConfig, open_archive, resolve_home
 from archive.errors import ArchiveError, QueryError
 from archive.models import DOCTYPES, SORT_ORDERS, Document, SearchRequest, SearchResults
-from archive.records import document_record, hit_record
+from archive.serialization import document_record, hit_record
 
 from .ingest import FileResult, IngestOptions, IngestReport, default_workers, ingest_paths
 from .ocr import ocr_install_hint

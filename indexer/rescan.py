@@ -23,17 +23,10 @@ class RescanReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def pending_ids(archive: Archive) -> list[str]:
-    rows = archive.catalog.db.execute(
-        "SELECT id FROM documents WHERE status='needs_ocr' ORDER BY id"
-    )
-    return [r[0] for r in rows]
-
-
 def ocr_pending_documents(archive: Archive, options: IngestOptions) -> RescanReport:
     """Read the text-less pages of every `needs_ocr` document and re-read its metadata."""
     report = RescanReport()
-    ids = pending_ids(archive)
+    ids = archive.ids_with_status("needs_ocr")
     if not ids:
         return report
     if not is_ocr_available():
@@ -41,8 +34,8 @@ def ocr_pending_documents(archive: Archive, options: IngestOptions) -> RescanRep
         return report
     places = load_gazetteer(gazetteer_file(archive.config))
     for doc_id in ids:
-        doc = archive.catalog.get(doc_id)
-        original = archive.store.path_for(doc.sha256)
+        doc = archive.get(doc_id)
+        original = archive.original_path(doc)
         needing = tuple(n for n, text in enumerate(doc.pages, start=1) if page_needs_ocr(text))
         extraction = Extraction(doc.media_type, doc.pages, needing)
         try:
@@ -66,7 +59,6 @@ def ocr_pending_documents(archive: Archive, options: IngestOptions) -> RescanRep
             ocr_pages=tuple(sorted({*doc.ocr_pages, *ocr_pages})),
             metadata=metadata,
         )
-        archive.catalog.set_pages(updated)
-        archive.sync_index()
+        archive.replace_pages(updated)
         (report.pending if read.needs_ocr else report.done).append(doc_id)
     return report

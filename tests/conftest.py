@@ -50,7 +50,7 @@ def make_pdf() -> MakePdf:
 
 @pytest.fixture
 def config(tmp_path: Path) -> ArchiveConfig:
-    return ArchiveConfig(home=tmp_path / "home", workers=1, batch_size=3)
+    return ArchiveConfig(home=tmp_path / "home")
 
 
 @pytest.fixture

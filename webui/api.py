@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from archive.errors import QueryError
 from archive.models import Document, SearchResults
-from archive.records import document_record, hit_record
+from archive.serialization import document_record, hit_record
 
 from .extension import current_archive
 from .openapi import openapi_document

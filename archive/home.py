@@ -1,4 +1,8 @@
-"""Archive: one home folder's store, catalog and index behind one facade."""
+"""Archive: the front door to one home folder's originals, catalog and index.
+
+Named for the home folder it opens (`arkiv --home`): the CLI, the indexer and the web UI reach
+the store, the catalog and the search index only through the verbs of `Archive`.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .catalog import Catalog
+from .catalog import Catalog, PathRecord
 from .config import ArchiveConfig
 from .errors import ArchiveError
 from .lock import write_lock
 from .models import Document, SearchRequest, SearchResults
 from .preanalysis import Preanalysis
-from .records import document_record
 from .search import SearchIndex
+from .serialization import export_record
 from .store import OriginalStore
 
 INDEX_BATCH = 200
-EXPORT_FIELDS = (
-    "id", "filename", "sha256", "doctype", "title", "meeting_date", "dates", "regions",
-    "municipalities", "pages", "status",
-)  # fmt: skip
 # Bulk loads write segments this large: a writer per 200 documents left 50 segments per 10k
 # documents for every search to visit, and indexing 3,000 documents took 40 s that way against
 # 28 s in one writer, which peaked at 240 MB (Whoosh spills postings to disk past limitmb).
@@ -72,13 +72,54 @@ class Archive:
     def writing(self, *, wait: float = 0.0) -> Iterator[None]:
         """Hold the write lock; first finish any index work a killed run left queued."""
         with write_lock(self.config.lock_path, wait=wait):
+            self.catalog.upgrade()  # an older archive is upgraded by its first write
             self.sync_index()
             yield
 
     # -- reading ---------------------------------------------------------------------------
 
-    def get(self, doc_id: str) -> Document:
-        return self.catalog.get(doc_id)
+    def get(self, doc_id: str, *, with_pages: bool = True) -> Document:
+        return self.catalog.get(doc_id, with_pages=with_pages)
+
+    def get_many(self, ids: list[str]) -> dict[str, Document]:
+        """Documents (without pages) by id; unknown ids are left out."""
+        return self.catalog.get_many(ids)
+
+    def document_count(self) -> int:
+        return self.catalog.count()
+
+    def indexed_count(self) -> int:
+        return self.index.doc_count()
+
+    def original_path(self, doc: Document) -> Path:
+        """Where the store keeps a document's original."""
+        return self.store.path_for(doc.sha256)
+
+    def ids_with_status(self, status: str) -> list[str]:
+        """Ids of the documents with this status (`needs_ocr`), in id order."""
+        return self.catalog.ids_with_status(status)
+
+    def path_record(self, path: str) -> PathRecord | None:
+        """The document, size and mtime recorded for a path seen before, or None."""
+        return self.catalog.path_record(path)
+
+    def paths_of(self, doc_id: str) -> tuple[str, ...]:
+        return self.catalog.paths_of(doc_id)
+
+    def id_for_content(self, sha256: str) -> str | None:
+        """The id of the document with these bytes, or None."""
+        return self.catalog.id_for_sha(sha256)
+
+    def known_hashes(self) -> frozenset[str]:
+        return frozenset(self.catalog.shas())
+
+    @property
+    def schema_version(self) -> int:
+        return self.catalog.schema_version
+
+    @property
+    def needs_upgrade(self) -> bool:
+        return self.catalog.needs_upgrade
 
     def search(self, request: SearchRequest) -> SearchResults:
         return self.index.search(
@@ -95,8 +136,7 @@ class Archive:
     def export(self) -> Iterator[dict[str, Any]]:
         """One plain record per document, for JSON Lines."""
         for doc in self.catalog.documents():
-            record = document_record(doc)
-            yield {name: record[name] for name in EXPORT_FIELDS}
+            yield export_record(doc)
 
     def stats(self) -> dict[str, Any]:
         """Counts by type, region, year and status, and sizes on disk."""
@@ -105,12 +145,9 @@ class Archive:
             for p in self.config.home.glob(self.config.catalog_path.name + "*")
             if p.is_file()
         )
-        page_total = self.catalog.db.execute(
-            "SELECT coalesce(sum(page_count), 0) FROM documents"
-        ).fetchone()[0]
         return {
             "documents": self.catalog.count(),
-            "pages": int(page_total),
+            "pages": self.catalog.page_total(),
             "by_doctype": self.catalog.counts("doctype"),
             "by_status": self.catalog.counts("status"),
             "by_region": self.catalog.list_counts("regions"),
@@ -143,6 +180,61 @@ class Archive:
             self.catalog.unqueue(ids)
             done += len(queued)
         return done
+
+    def upgrade(self) -> tuple[int, int]:
+        """Bring the catalog to this release's schema: (version before, version after)."""
+        return self.catalog.upgrade()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Catalog writes inside commit together; the index follows from its queue."""
+        with self.catalog.transaction():
+            yield
+
+    def new_id(self, sha256: str) -> str:
+        return self.catalog.new_id(sha256)
+
+    def add_original(self, source: Path, sha256: str) -> Path:
+        """Copy a file into the store under its hash (a no-op when already there)."""
+        return self.store.add(source, sha256)
+
+    def put_document(self, doc: Document, preanalysis: Preanalysis | None = None) -> None:
+        """Record a document with its pages and paths and queue it for the index; a worker's
+        analysis of its text, when given, spares the index doing it again."""
+        self.catalog.put(doc)
+        if preanalysis is not None:
+            self.preanalysed[doc.id] = preanalysis
+
+    def replace_pages(self, doc: Document) -> None:
+        """Store new pages, status, OCR marks and metadata of a document and index it."""
+        self.catalog.set_pages(doc)
+        self.sync_index()
+
+    def move_path(self, path: str, doc_id: str | None, size: int, mtime: float) -> str | None:
+        """Point a path at a document (None: forget the path); a document left with no path
+        is removed. Returns the removed document's sha256 so its original can be dropped."""
+        with self.catalog.transaction():
+            record = self.catalog.path_record(path)
+            if doc_id is not None:
+                self.catalog.set_path(path, doc_id, size, mtime)
+            else:
+                self.catalog.remove_path(path)
+            if record and record[0] != doc_id and not self.catalog.paths_of(record[0]):
+                return self.catalog.remove(record[0]).sha256
+        return None
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[BulkLoad]:
+        """A long run of `put_document`s: the index catches up in large segments, and the
+        segments the run wrote are merged at its end."""
+        segments_before = frozenset(self.index.segment_sizes())
+        load = BulkLoad(self)
+        try:
+            yield load
+            self.sync_index(bulk=True)
+            self.index.merge_after_bulk(segments_before)
+        finally:
+            self.preanalysed.clear()  # what a failed run left: its documents stay queued
 
     def remove(self, doc_id: str) -> Document:
         """Take a document out of catalog and index; its original goes with it."""
@@ -183,9 +275,7 @@ class Archive:
                 report.problems.append(f"{doc.id}: the original {doc.sha256[:12]} is missing")
                 if repair and self.restore_original(doc):
                     report.repaired.append(f"{doc.id}: original copied back from {doc.paths[0]}")
-            pages = self.catalog.db.execute(
-                "SELECT count(*) FROM pages WHERE doc_id=?", (doc.id,)
-            ).fetchone()[0]
+            pages = self.catalog.stored_pages(doc.id)
             if pages != doc.page_count:
                 report.problems.append(
                     f"{doc.id}: {pages} pages stored but the record says {doc.page_count}"
@@ -228,6 +318,18 @@ class Archive:
             except OSError:
                 continue
         return False
+
+
+@dataclass
+class BulkLoad:
+    """The handle of `Archive.bulk_load`: lets the index catch up when enough is queued."""
+
+    archive: Archive
+
+    def catch_up(self, *, threshold: int) -> None:
+        """Index what is queued once `threshold` documents wait (in one large segment)."""
+        if self.archive.catalog.queue_length() >= threshold:
+            self.archive.sync_index(bulk=True)
 
 
 def doc_with_pages(catalog: Catalog, doc: Document) -> Document:

@@ -8,56 +8,24 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .errors import ArchiveError, NotFoundError
-from .models import Document
-from .records import dump_list, metadata_columns, metadata_from_row
+from ..errors import ArchiveError, NotFoundError
+from ..fields import (
+    COLUMNS,
+    METADATA_COLUMNS,
+    column_declarations,
+    dump_json,
+    evidence_from_dict,
+    mention_from_dict,
+)
+from ..models import Document, Metadata
+from . import migrations
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY,
-    sha256 TEXT NOT NULL UNIQUE,
-    filename TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    mtime REAL NOT NULL,
-    media_type TEXT NOT NULL,
-    page_count INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    error TEXT,
-    doctype TEXT NOT NULL,
-    doctype_confidence REAL NOT NULL,
-    title TEXT NOT NULL,
-    meeting_date TEXT,
-    dates TEXT NOT NULL,
-    mentions TEXT NOT NULL,
-    regions TEXT NOT NULL,
-    municipalities TEXT NOT NULL,
-    evidence TEXT NOT NULL,
-    ocr_pages TEXT NOT NULL,
-    ingested_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS pages (
-    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    number INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    PRIMARY KEY (doc_id, number)
-);
-CREATE TABLE IF NOT EXISTS paths (
-    path TEXT PRIMARY KEY,
-    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    size INTEGER NOT NULL,
-    mtime REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS paths_doc ON paths(doc_id);
--- Index operations written in the same transaction as the catalog change and cleared only
--- after the Whoosh commit: a crash between the two is repaired by replaying the queue.
-CREATE TABLE IF NOT EXISTS index_queue (
-    doc_id TEXT PRIMARY KEY,
-    op TEXT NOT NULL CHECK (op IN ('add', 'delete'))
-);
-"""
+UPGRADE_HINT = "run `arkiv upgrade`"
+
+PathRecord = tuple[str, int, float]  # (doc_id, size, mtime) recorded for a path
 
 
 class Catalog:
@@ -74,6 +42,65 @@ class Catalog:
         self._main_db = self._connect()
         self._local.db = self._main_db
         self._depth = 0
+        self._is_current = False  # known to be at this release's schema (checked once)
+        self._check_schema()
+
+    def _check_schema(self) -> None:
+        """A new catalog is created at once; an older one is upgraded on the first write, and
+        until then read if this release can read it."""
+        steps = migrations.pending(self._main_db, self.path)
+        is_new = not self._main_db.execute(
+            "SELECT 1 FROM sqlite_master WHERE name='documents'"
+        ).fetchone()
+        if is_new and not self.readonly:
+            self.upgrade()
+            return
+        if all(step.is_read_compatible for step in steps) and not migrations.missing_columns(
+            self._main_db, column_declarations()
+        ):
+            return
+        if self.readonly:
+            raise ArchiveError(
+                f"{self.path}: the catalog has schema version "
+                f"{migrations.schema_version(self._main_db)}, this release reads "
+                f"{migrations.SCHEMA_VERSION}; {UPGRADE_HINT}"
+            )
+        # Writable, and older than this code can read: upgrade now.
+        self.upgrade()
+
+    @property
+    def schema_version(self) -> int:
+        return migrations.schema_version(self.db)
+
+    @property
+    def needs_upgrade(self) -> bool:
+        if self._is_current:
+            return False
+        self._is_current = not (
+            migrations.pending(self.db, self.path)
+            or migrations.missing_columns(self.db, column_declarations())
+        )
+        return not self._is_current
+
+    def upgrade(self) -> tuple[int, int]:
+        """Bring the schema to this release's version in one transaction: (before, after)."""
+        if self.readonly:
+            raise ArchiveError(f"{self.path}: the catalog is open read-only; {UPGRADE_HINT}")
+        before = migrations.schema_version(self.db)
+        if not self.needs_upgrade:
+            return before, before
+        self._depth = 1
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            migrations.apply(self.db, migrations.pending(self.db, self.path), column_declarations())
+        except BaseException:
+            self.db.rollback()
+            raise
+        else:
+            self.db.commit()
+        finally:
+            self._depth = 0
+        return before, migrations.schema_version(self.db)
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -84,7 +111,6 @@ class Catalog:
                 db = sqlite3.connect(self.path, check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
-                db.executescript(SCHEMA)
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA busy_timeout=30000")
         except sqlite3.DatabaseError as exc:
@@ -126,6 +152,8 @@ class Catalog:
             finally:
                 self._depth -= 1
             return
+        if self.needs_upgrade:
+            self.upgrade()  # the first write of an older archive upgrades it
         self._depth = 1
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -192,7 +220,21 @@ class Catalog:
         row = self.db.execute("SELECT id FROM documents WHERE sha256=?", (sha256,)).fetchone()
         return str(row[0]) if row else None
 
-    def path_record(self, path: str) -> tuple[str, int, float] | None:
+    def ids_with_status(self, status: str) -> list[str]:
+        rows = self.db.execute("SELECT id FROM documents WHERE status=? ORDER BY id", (status,))
+        return [r[0] for r in rows]
+
+    def page_total(self) -> int:
+        """Pages of all documents, as their records count them."""
+        row = self.db.execute("SELECT coalesce(sum(page_count), 0) FROM documents").fetchone()
+        return int(row[0])
+
+    def stored_pages(self, doc_id: str) -> int:
+        """How many page texts the catalog holds for a document."""
+        row = self.db.execute("SELECT count(*) FROM pages WHERE doc_id=?", (doc_id,)).fetchone()
+        return int(row[0])
+
+    def path_record(self, path: str) -> PathRecord | None:
         """(doc_id, size, mtime) recorded for a path, or None."""
         row = self.db.execute(
             "SELECT doc_id, size, mtime FROM paths WHERE path=?", (path,)
@@ -255,20 +297,7 @@ class Catalog:
     def put(self, doc: Document) -> None:
         """Insert or replace a document with its pages and paths; queue it for the index."""
         with self.transaction():
-            values = {
-                "id": doc.id,
-                "sha256": doc.sha256,
-                "filename": doc.filename,
-                "size": doc.size,
-                "mtime": doc.mtime,
-                "media_type": doc.media_type,
-                "page_count": len(doc.pages) or doc.page_count,
-                "status": doc.status,
-                "error": doc.error,
-                "ocr_pages": dump_list(list(doc.ocr_pages)),
-                "ingested_at": doc.ingested_at.isoformat(timespec="seconds"),
-                **metadata_columns(doc.metadata),
-            }
+            values = {c.name: c.encode(doc) for c in COLUMNS}
             cols = ",".join(values)
             marks = ",".join("?" * len(values))
             updates = ",".join(f"{c}=excluded.{c}" for c in values if c != "id")
@@ -289,9 +318,9 @@ class Catalog:
     def update_metadata(self, doc: Document) -> None:
         """Rewrite a document's metadata columns and queue it for the index."""
         with self.transaction():
-            cols = metadata_columns(doc.metadata)
-            sets = ",".join(f"{c}=?" for c in cols)
-            self.db.execute(f"UPDATE documents SET {sets} WHERE id=?", [*cols.values(), doc.id])
+            sets = ",".join(f"{c.name}=?" for c in METADATA_COLUMNS)
+            values = [c.encode(doc) for c in METADATA_COLUMNS]
+            self.db.execute(f"UPDATE documents SET {sets} WHERE id=?", [*values, doc.id])
             self.queue(doc.id, "add")
 
     def set_pages(self, doc: Document) -> None:
@@ -304,7 +333,7 @@ class Catalog:
             )
             self.db.execute(
                 "UPDATE documents SET page_count=?, status=?, ocr_pages=? WHERE id=?",
-                (len(doc.pages), doc.status, dump_list(list(doc.ocr_pages)), doc.id),
+                (len(doc.pages), doc.status, dump_json(list(doc.ocr_pages)), doc.id),
             )
             self.update_metadata(doc)
 
@@ -368,6 +397,20 @@ class Catalog:
         if with_pages:
             doc = replace(doc, pages=self.pages(doc.id))
         return doc
+
+
+def metadata_from_row(row: sqlite3.Row) -> Metadata:
+    """Rebuild a Metadata from a catalog row."""
+    return Metadata(
+        doctype=row["doctype"],
+        doctype_confidence=float(row["doctype_confidence"]),
+        title=row["title"],
+        meeting_date=date.fromisoformat(row["meeting_date"]) if row["meeting_date"] else None,
+        mentions=tuple(mention_from_dict(d) for d in json.loads(row["mentions"])),
+        regions=tuple(json.loads(row["regions"])),
+        municipalities=tuple(json.loads(row["municipalities"])),
+        evidence=tuple(evidence_from_dict(d) for d in json.loads(row["evidence"])),
+    )
 
 
 def utcnow() -> datetime:

@@ -1,0 +1,279 @@
+"""The one table of document fields: catalog columns, JSON records, export, facets, API schema.
+
+To add a field (body, meeting_id, access, ...): give `Metadata` (archive/models.py) its
+attribute, set it in its extractor (indexer/metadata.py), and add one `Field` to `FIELDS`. The
+catalog adds the column on the next write (`arkiv upgrade`), the record, `export`, the facets
+and the OpenAPI schema follow from the entry; a search backend reads `index_fields()`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from .models import DOCTYPES, DateMention, Document, Evidence
+
+# How a search backend indexes a field: analysed text, exact keywords (a list joined by
+# commas), a date, the unique id, or a number; None: the field is not indexed.
+IndexKind = Literal["id", "text", "keyword", "date", "number"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """The catalog column that holds a field, and how a document's value is written there."""
+
+    name: str
+    declaration: str  # SQL, as `ALTER TABLE documents ADD COLUMN name <declaration>` takes it
+    encode: Callable[[Document], Any]
+    is_metadata: bool = False  # rewritten when only the metadata changes (re-extraction)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One document field and everything derived from it."""
+
+    name: str
+    label_nb: str
+    label_en: str
+    api: dict[str, Any]  # JSON Schema of the value in records and the API
+    record: Callable[[Document], Any] | None = None  # value in records; None: not in them
+    column: Column | None = None
+    index: IndexKind | None = None
+    is_stored: bool = False  # the index keeps the value to show it in hits
+    is_faceted: bool = False  # hits are counted per value
+    in_export: bool = False
+    in_hit: bool = False  # in a search hit's JSON (the value comes from the SearchHit)
+
+
+def dump_json(items: list[Any]) -> str:
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+
+
+def mention_to_dict(m: DateMention) -> dict[str, Any]:
+    return {
+        "start": m.start.isoformat(),
+        "end": m.end.isoformat(),
+        "precision": m.precision,
+        "role": m.role,
+        "page": m.page,
+        "char_start": m.char_start,
+        "char_end": m.char_end,
+        "text": m.text,
+    }
+
+
+def mention_from_dict(d: dict[str, Any]) -> DateMention:
+    return DateMention(
+        start=date.fromisoformat(d["start"]),
+        end=date.fromisoformat(d["end"]),
+        precision=d["precision"],
+        role=d["role"],
+        page=int(d["page"]),
+        char_start=int(d["char_start"]),
+        char_end=int(d["char_end"]),
+        text=d["text"],
+    )
+
+
+def evidence_to_dict(e: Evidence) -> dict[str, Any]:
+    return {"field": e.field, "value": e.value, "page": e.page, "snippet": e.snippet}
+
+
+def evidence_from_dict(d: dict[str, Any]) -> Evidence:
+    return Evidence(field=d["field"], value=d["value"], page=int(d["page"]), snippet=d["snippet"])
+
+
+def period_to_dict(m: DateMention) -> dict[str, Any]:
+    return {
+        "start": m.start.isoformat(),
+        "end": m.end.isoformat(),
+        "precision": m.precision,
+        "text": m.text,
+        "page": m.page,
+    }
+
+
+def iso_or_none(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+STRING = {"type": "string"}
+STRINGS = {"type": "array", "items": STRING}
+NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+PERIODS = {"type": "array", "items": {"$ref": "#/components/schemas/Period"}}
+EVIDENCE = {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}}
+DAYS = {"type": "array", "items": {"type": "string", "format": "date"}}
+TEXT_NOT_NULL = "TEXT NOT NULL DEFAULT ''"
+LIST_NOT_NULL = "TEXT NOT NULL DEFAULT '[]'"
+
+
+def _meta(name: str) -> Callable[[Document], Any]:
+    return lambda doc: getattr(doc.metadata, name)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "id", "Id", "Id", STRING,
+        record=lambda d: d.id,
+        column=Column("id", "TEXT PRIMARY KEY", lambda d: d.id),
+        index="id", is_stored=True, in_export=True, in_hit=True,
+    ),
+    Field(
+        "title", "Tittel", "Title", STRING,
+        record=_meta("title"),
+        column=Column("title", TEXT_NOT_NULL, _meta("title"), is_metadata=True),
+        index="text", in_export=True, in_hit=True,
+    ),
+    Field(
+        "filename", "Filnavn", "File name", STRING,
+        record=lambda d: d.filename,
+        column=Column("filename", TEXT_NOT_NULL, lambda d: d.filename),
+        index="text", in_export=True, in_hit=True,
+    ),
+    Field(
+        "sha256", "SHA-256", "SHA-256", STRING,
+        record=lambda d: d.sha256,
+        column=Column("sha256", "TEXT NOT NULL UNIQUE", lambda d: d.sha256),
+        in_export=True,
+    ),
+    Field(
+        "size", "Størrelse", "Size", {"type": "integer"},
+        record=lambda d: d.size,
+        column=Column("size", "INTEGER NOT NULL DEFAULT 0", lambda d: d.size),
+    ),
+    Field(
+        "mtime", "Endret", "Modified", {"type": "number"},
+        column=Column("mtime", "REAL NOT NULL DEFAULT 0", lambda d: d.mtime),
+    ),
+    Field(
+        "media_type", "Filtype", "Media type", STRING,
+        record=lambda d: d.media_type,
+        column=Column("media_type", TEXT_NOT_NULL, lambda d: d.media_type),
+    ),
+    Field(
+        "pages", "Sider", "Pages", {"type": "integer"},
+        record=lambda d: d.page_count,
+        column=Column("page_count", "INTEGER NOT NULL DEFAULT 0",
+                      lambda d: len(d.pages) or d.page_count),
+        in_export=True,
+    ),
+    Field(
+        "status", "Status", "Status", {"type": "string", "enum": ["ok", "needs_ocr"]},
+        record=lambda d: d.status,
+        column=Column("status", "TEXT NOT NULL DEFAULT 'ok'", lambda d: d.status),
+        in_export=True,
+    ),
+    Field(
+        "error", "Feil", "Error", {"type": ["string", "null"]},
+        column=Column("error", "TEXT", lambda d: d.error),
+    ),
+    Field(
+        "doctype", "Dokumenttype", "Document type", {"type": "string", "enum": list(DOCTYPES)},
+        record=_meta("doctype"),
+        column=Column("doctype", "TEXT NOT NULL DEFAULT 'other'", _meta("doctype"),
+                      is_metadata=True),
+        index="keyword", is_faceted=True, in_export=True, in_hit=True,
+    ),
+    Field(
+        "doctype_confidence", "Sikkerhet for type", "Type confidence", {"type": "number"},
+        record=lambda d: round(d.metadata.doctype_confidence, 3),
+        column=Column("doctype_confidence", "REAL NOT NULL DEFAULT 0",
+                      _meta("doctype_confidence"), is_metadata=True),
+    ),
+    Field(
+        "meeting_date", "Møtedato", "Meeting date", NULLABLE_DATE,
+        record=lambda d: iso_or_none(d.metadata.meeting_date),
+        column=Column("meeting_date", "TEXT",
+                      lambda d: iso_or_none(d.metadata.meeting_date), is_metadata=True),
+        index="date", in_export=True, in_hit=True,
+    ),
+    Field(
+        "year", "År", "Year", STRING,
+        index="keyword", is_faceted=True,
+    ),
+    Field(
+        "dates", "Datoer", "Dates", DAYS,
+        record=lambda d: [day.isoformat() for day in d.metadata.dates],
+        column=Column("dates", LIST_NOT_NULL,
+                      lambda d: dump_json([day.isoformat() for day in d.metadata.dates]),
+                      is_metadata=True),
+        index="date", in_export=True,
+    ),
+    Field(
+        "periods", "Perioder", "Periods", PERIODS,
+        record=lambda d: [period_to_dict(m) for m in d.metadata.mentions if m.precision != "day"],
+        column=Column("mentions", LIST_NOT_NULL,
+                      lambda d: dump_json([mention_to_dict(m) for m in d.metadata.mentions]),
+                      is_metadata=True),
+    ),
+    Field(
+        "regions", "Regioner", "Regions", STRINGS,
+        record=lambda d: list(d.metadata.regions),
+        column=Column("regions", LIST_NOT_NULL,
+                      lambda d: dump_json(list(d.metadata.regions)), is_metadata=True),
+        index="keyword", is_faceted=True, in_export=True, in_hit=True,
+    ),
+    Field(
+        "municipalities", "Kommuner", "Municipalities", STRINGS,
+        record=lambda d: list(d.metadata.municipalities),
+        column=Column("municipalities", LIST_NOT_NULL,
+                      lambda d: dump_json(list(d.metadata.municipalities)), is_metadata=True),
+        index="keyword", in_export=True,
+    ),
+    Field(
+        "evidence", "Kilder", "Evidence", EVIDENCE,
+        record=lambda d: [evidence_to_dict(e) for e in d.metadata.evidence],
+        column=Column("evidence", LIST_NOT_NULL,
+                      lambda d: dump_json([evidence_to_dict(e) for e in d.metadata.evidence]),
+                      is_metadata=True),
+    ),
+    Field(
+        "ocr_pages", "Sider lest med OCR", "Pages read by OCR",
+        {"type": "array", "items": {"type": "integer"}},
+        record=lambda d: list(d.ocr_pages),
+        column=Column("ocr_pages", LIST_NOT_NULL, lambda d: dump_json(list(d.ocr_pages))),
+    ),
+    Field(
+        "ingested_at", "Lagt inn", "Ingested", {"type": "string", "format": "date-time"},
+        record=lambda d: d.ingested_at.isoformat(),
+        column=Column("ingested_at", TEXT_NOT_NULL,
+                      lambda d: d.ingested_at.isoformat(timespec="seconds")),
+    ),
+)  # fmt: skip
+# The order of `arkiv export`'s keys (older than this table, kept so exports do not change).
+EXPORT_ORDER = (
+    "id", "filename", "sha256", "doctype", "title", "meeting_date", "dates", "regions",
+    "municipalities", "pages", "status",
+)  # fmt: skip
+BY_NAME = {f.name: f for f in FIELDS}
+COLUMNS: tuple[Column, ...] = tuple(f.column for f in FIELDS if f.column)
+METADATA_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.is_metadata)
+RECORD_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.record)
+EXPORT_FIELDS: tuple[str, ...] = tuple(n for n in EXPORT_ORDER if BY_NAME[n].in_export) + tuple(
+    f.name for f in FIELDS if f.in_export and f.name not in EXPORT_ORDER
+)
+HIT_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.in_hit)
+FACET_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.is_faceted)
+
+
+@dataclass(frozen=True)
+class IndexField:
+    """What a search backend needs to build its schema for one field."""
+
+    name: str
+    kind: IndexKind
+    is_stored: bool
+    is_faceted: bool
+
+
+def index_fields() -> tuple[IndexField, ...]:
+    """The indexed document fields, for a backend's schema."""
+    return tuple(IndexField(f.name, f.index, f.is_stored, f.is_faceted) for f in FIELDS if f.index)
+
+
+def column_declarations() -> dict[str, str]:
+    """Catalog column name -> SQL declaration, for the migrations' column check."""
+    return {c.name: c.declaration for c in COLUMNS}

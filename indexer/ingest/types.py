@@ -1,0 +1,85 @@
+"""What an ingest run is asked to do, the work items it passes around, and what it reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archive.models import DocType, Metadata
+from archive.preanalysis import Preanalysis
+
+from ..extract import Extraction
+
+FILE_TIMEOUT = 600  # seconds for one file: a PDF that loops inside pdfminer is given up
+# Metadata is read from the first pages only: a council document's type, meeting date and
+# places are on its first pages, and a 1,500-page log dump would otherwise take minutes and
+# store hundreds of thousands of date mentions. The whole text is still kept and searched.
+METADATA_PAGES = 300
+OCR_PAGE_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """What one `arkiv index` run was asked to do beyond reading the files."""
+
+    regions: tuple[str, ...] = ()
+    doctype: DocType | None = None
+    password: str | None = None
+    workers: int = 1
+    batch_size: int = 200
+    use_ocr: bool = True
+    file_timeout: int = FILE_TIMEOUT
+
+
+@dataclass
+class Failure:
+    path: str
+    error: str
+
+
+@dataclass
+class IngestReport:
+    """Counts of one run; `to_json` is the CLI's documented shape."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    duplicates: int = 0  # same content seen at a new path, counted as unchanged too
+    pages: int = 0
+    needs_ocr: list[str] = field(default_factory=list)
+    ocr_missing: bool = False
+    traces: list[tuple[str, str]] = field(default_factory=list)  # (path, traceback)
+    log_path: Path | None = None  # where the tracebacks of unexpected errors were written
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": [{"path": f.path, "error": f.error} for f in self.failed],
+        }
+
+
+@dataclass(frozen=True)
+class FileTask:
+    path: str
+    size: int
+    mtime: float
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What a worker made of one file: its text and metadata, a known hash, or an error."""
+
+    task: FileTask
+    sha256: str = ""
+    error: str | None = None
+    is_known_content: bool = False
+    extraction: Extraction | None = None
+    ocr_pages: tuple[int, ...] = ()
+    metadata: Metadata | None = None
+    # The text fields' index analysis, done here rather than in the single writer process.
+    preanalysis: Preanalysis | None = None
+    trace: str | None = None  # the traceback of an unexpected error (a bug of ours)

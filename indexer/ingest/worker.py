@@ -1,0 +1,113 @@
+"""The worker side of ingest: hash, extract, OCR and read metadata of one file, in a process."""
+
+from __future__ import annotations
+
+import signal
+import traceback
+from dataclasses import replace
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from archive.errors import ArchiveError
+from archive.preanalysis import Preanalysis
+from archive.search import body_text
+from archive.store import sha256_file
+
+from ..extract import Extraction, extract_text
+from ..gazetteer import Gazetteer, load_gazetteer
+from ..metadata import extract_metadata
+from ..ocr import is_ocr_available, ocr_pdf_pages
+from .types import METADATA_PAGES, OCR_PAGE_TIMEOUT, FileResult, FileTask, IngestOptions
+
+_worker_state: dict[str, Any] = {}
+
+
+def init_worker(
+    known_shas: frozenset[str], gazetteer_path: str | None, options: IngestOptions
+) -> None:
+    """Load what every file needs once per worker process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    _worker_state["known"] = known_shas
+    _worker_state["gazetteer"] = load_gazetteer(Path(gazetteer_path) if gazetteer_path else None)
+    _worker_state["options"] = options
+
+
+class FileTimeout(Exception):
+    """Raised by the alarm when one file takes longer than the limit."""
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise FileTimeout
+
+
+def process_file(task: FileTask) -> FileResult:
+    """Hash, extract and read metadata of one file; every failure becomes a FileResult."""
+    options: IngestOptions = _worker_state["options"]
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(options.file_timeout)
+    name = Path(task.path).name
+    try:
+        return read_file(task, _worker_state["known"], _worker_state["gazetteer"], options)
+    except FileTimeout:
+        return FileResult(task, error=f"{name}: gave up after {options.file_timeout} s")
+    except RecursionError:
+        return FileResult(task, error=f"{name}: the file nests objects without end")
+    except Exception as exc:
+        # A bug of ours on one odd file must not stop the batch: report it loudly, go on.
+        return FileResult(
+            task,
+            error=f"{name}: unexpected error ({type(exc).__name__}: {exc})",
+            trace=traceback.format_exc(),
+        )
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def read_file(
+    task: FileTask, known: frozenset[str], gazetteer: Gazetteer, options: IngestOptions
+) -> FileResult:
+    path = Path(task.path)
+    try:
+        sha = sha256_file(path)
+    except OSError as exc:
+        return FileResult(task, error=f"{path.name}: cannot be read ({exc.strerror})")
+    if sha in known:
+        return FileResult(task, sha256=sha, is_known_content=True)
+    try:
+        extraction = extract_text(path, password=options.password)
+    except ArchiveError as exc:
+        return FileResult(task, sha256=sha, error=exc.message)
+    except OSError as exc:
+        return FileResult(task, sha256=sha, error=f"{path.name}: cannot be read ({exc.strerror})")
+    ocr_pages: tuple[int, ...] = ()
+    if extraction.needs_ocr and options.use_ocr and is_ocr_available():
+        extraction, ocr_pages = apply_ocr(path, extraction, options.password)
+    metadata = extract_metadata(extraction.pages[:METADATA_PAGES], path.name, gazetteer=gazetteer)
+    preanalysis = Preanalysis.of(metadata.title, body_text(extraction.pages))
+    return FileResult(
+        task,
+        sha256=sha,
+        extraction=extraction,
+        ocr_pages=ocr_pages,
+        metadata=metadata,
+        preanalysis=preanalysis,
+    )
+
+
+def apply_ocr(
+    path: Path, extraction: Extraction, password: str | None
+) -> tuple[Extraction, tuple[int, ...]]:
+    """Fill the pages without a text layer with Tesseract's reading of them."""
+    try:
+        read = ocr_pdf_pages(
+            path, extraction.pages_needing_ocr, password=password, timeout=OCR_PAGE_TIMEOUT
+        )
+    except ArchiveError:
+        return extraction, ()
+    pages = list(extraction.pages)
+    for number, text in read.items():
+        pages[number - 1] = text
+    still = tuple(n for n in extraction.pages_needing_ocr if n not in read or not read[n].strip())
+    return replace(extraction, pages=tuple(pages), pages_needing_ocr=still), read.ocr_pages

@@ -1,0 +1,164 @@
+"""The writer side of ingest: worker results applied through the archive's front door."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+from archive import Archive
+from archive.catalog import PathRecord, utcnow
+from archive.models import Document, Evidence, Metadata
+
+from ..walk import walk_paths
+from .types import Failure, FileResult, FileTask, IngestOptions, IngestReport
+
+
+def plan_tasks(archive: Archive, paths: Sequence[Path], report: IngestReport) -> list[FileTask]:
+    """Files that need reading; unchanged ones (same path, size, mtime) are only counted."""
+    tasks = []
+    for found in walk_paths(paths):
+        if found.error:
+            report.failed.append(Failure(str(found.path), f"{found.path.name}: {found.error}"))
+            continue
+        try:
+            st = found.path.stat()
+        except OSError as exc:
+            report.failed.append(Failure(str(found.path), f"{found.path.name}: {exc.strerror}"))
+            continue
+        record = archive.path_record(str(found.path))
+        if record and record[1] == st.st_size and record[2] == st.st_mtime:
+            report.unchanged += 1
+            continue
+        tasks.append(FileTask(str(found.path), st.st_size, st.st_mtime))
+    return tasks
+
+
+def apply_overrides(meta: Metadata, options: IngestOptions) -> Metadata:
+    """--doctype replaces the detected type; --region adds the source's regions."""
+    if options.doctype:
+        evidence = Evidence("doctype", options.doctype, 0, "set with --doctype at ingest")
+        kept = tuple(e for e in meta.evidence if e.field != "doctype")
+        meta = replace(
+            meta, doctype=options.doctype, doctype_confidence=1.0, evidence=(evidence, *kept)
+        )
+        if options.doctype not in ("notice", "minutes"):
+            meta = replace(meta, meeting_date=None)
+    if options.regions:
+        added = tuple(r for r in options.regions if r not in meta.regions)
+        meta = replace(
+            meta,
+            regions=tuple(sorted({*meta.regions, *options.regions})),
+            evidence=meta.evidence
+            + tuple(Evidence("region", r, 0, "set with --region at ingest") for r in added),
+        )
+    return meta
+
+
+class BatchWriter:
+    """The single writer: applies worker results to store, catalog and index in batches."""
+
+    def __init__(self, archive: Archive, options: IngestOptions, report: IngestReport) -> None:
+        self.archive = archive
+        self.options = options
+        self.report = report
+        # Originals are copied and fsynced on a thread (the GIL is released while it waits on
+        # the disk), so that this process, the pipeline's narrowest part, goes on with the
+        # catalog and the index; `flush` waits for them before the batch's catalog commit.
+        self.copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self.copies: list[Future[Path]] = []
+
+    def flush(self) -> None:
+        """Wait until every original handed to the copier is on disk (raise its error)."""
+        copies, self.copies = self.copies, []
+        for copy in copies:
+            copy.result()
+
+    def close(self) -> None:
+        self.copier.shutdown(wait=True)
+
+    def drop_original_if_unused(self, sha256: str | None) -> None:
+        if sha256 is None:
+            return
+        self.flush()  # a copy still under way must not land after its removal
+        self.archive.drop_original_if_unused(sha256)
+
+    def apply(self, result: FileResult) -> None:
+        """Record one worker result: a failure, a known content at a path, or a new document."""
+        task = result.task
+        if result.error:
+            self.report.failed.append(Failure(task.path, result.error))
+            if result.trace:
+                self.report.traces.append((task.path, result.trace))
+            return
+        record = self.archive.path_record(task.path)
+        existing = self.archive.id_for_content(result.sha256)
+        if existing is not None:
+            self.count_known(existing, record)
+            self.move_path(task, existing)
+            return
+        if result.extraction is None or result.metadata is None:
+            # Known to the worker but removed since: read it again on the next run.
+            name = Path(task.path).name
+            self.report.failed.append(Failure(task.path, f"{name}: changed during ingest"))
+            return
+        self.add_document(result, record)
+
+    def count_known(self, existing: str, record: PathRecord | None) -> None:
+        if record and record[0] == existing:
+            self.report.unchanged += 1  # touched, same bytes
+        elif record:
+            self.report.updated += 1
+        else:
+            self.report.unchanged += 1
+            self.report.duplicates += 1
+
+    def add_document(self, result: FileResult, record: PathRecord | None) -> None:
+        """A new content: its original to the store, its record to the catalog."""
+        task = result.task
+        old_id = record[0] if record else None
+        # A file edited in place keeps its document id, unless other paths share the old one.
+        reuse = old_id is not None and self.archive.paths_of(old_id) == (task.path,)
+        doc_id = old_id if reuse and old_id else self.archive.new_id(result.sha256)
+        old_sha = self.archive.get(old_id, with_pages=False).sha256 if reuse and old_id else None
+        doc = self.make_document(result, doc_id)
+        self.copies.append(
+            self.copier.submit(self.archive.add_original, Path(task.path), result.sha256)
+        )
+        with self.archive.transaction():
+            if record and not reuse:
+                self.move_path(task, None)
+            self.archive.put_document(doc, result.preanalysis)
+        self.drop_original_if_unused(old_sha)
+        if record:
+            self.report.updated += 1
+        else:
+            self.report.added += 1
+        self.report.pages += len(doc.pages)
+        if doc.status == "needs_ocr":
+            self.report.needs_ocr.append(task.path)
+
+    def make_document(self, result: FileResult, doc_id: str) -> Document:
+        task, extraction = result.task, result.extraction
+        assert extraction is not None and result.metadata is not None
+        return Document(
+            id=doc_id,
+            sha256=result.sha256,
+            filename=Path(task.path).name,
+            paths=(task.path,),
+            size=task.size,
+            mtime=task.mtime,
+            media_type=extraction.media_type,
+            pages=extraction.pages,
+            status="needs_ocr" if extraction.needs_ocr else "ok",
+            metadata=apply_overrides(result.metadata, self.options),
+            ingested_at=utcnow(),
+            page_count=len(extraction.pages),
+            ocr_pages=result.ocr_pages,
+        )
+
+    def move_path(self, task: FileTask, new_id: str | None) -> None:
+        """Point a path at another document; a document left with no path is replaced."""
+        removed_sha = self.archive.move_path(task.path, new_id, task.size, task.mtime)
+        self.drop_original_if_unused(removed_sha)
