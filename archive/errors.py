@@ -49,3 +49,9 @@ class GazetteerError(ArchiveError):
     """A gazetteer file that cannot be read or is malformed."""
 
     http_status = 500
+
+
+class StoreError(ArchiveError):
+    """An original that cannot be copied into the store (disk full, file changed, ...)."""
+
+    http_status = 500

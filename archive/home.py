@@ -14,7 +14,7 @@ from typing import Any
 
 from .catalog import Catalog, PathRecord
 from .config import ArchiveConfig
-from .errors import ArchiveError
+from .errors import ArchiveError, StoreError
 from .lock import write_lock
 from .models import Document, SearchRequest, SearchResults
 from .preanalysis import Preanalysis
@@ -315,7 +315,7 @@ class Archive:
                 if path.is_file() and path.stat().st_size == doc.size:
                     self.store.add(path, doc.sha256)
                     return True
-            except OSError:
+            except (OSError, StoreError):
                 continue
         return False
 

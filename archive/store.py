@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .errors import StoreError
+
 CHUNK = 1 << 20
 
 
@@ -39,6 +41,14 @@ class OriginalStore:
         target = self.path_for(sha256)
         if target.is_file():
             return target
+        try:
+            self._copy_in(source, sha256, target)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise StoreError(f"{source}: cannot be copied into the store ({reason})") from exc
+        return target
+
+    def _copy_in(self, source: Path, sha256: str, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         tmp = Path(tmp_name)
@@ -49,12 +59,11 @@ class OriginalStore:
                 os.fsync(out.fileno())
             if sha256_file(tmp) != sha256:
                 # The file changed between hashing and copying: refuse a mislabelled original.
-                raise OSError(f"{source}: the file changed while it was being read")
+                raise StoreError(f"{source}: the file changed while it was being read")
             tmp.chmod(0o444)
             tmp.replace(target)
         finally:
             tmp.unlink(missing_ok=True)
-        return target
 
     def remove(self, sha256: str) -> None:
         self.path_for(sha256).unlink(missing_ok=True)

@@ -1,0 +1,17 @@
+"""The `arkiv` command: a thin click shell over the archive and the indexer.
+
+`group.py` holds the group and its error handling; the commands live by what they do:
+`writing.py` (index, remove, reindex, check, ocr, upgrade), `reading.py` (search, show, export,
+stats), `serving.py` (serve).
+"""
+
+from . import reading, serving, writing
+from .group import cli
+from .reading import document_json, hit_json
+
+__all__ = ["cli", "document_json", "hit_json", "main", "reading", "serving", "writing"]
+
+
+def main() -> None:
+    """Entry point of the `arkiv` console script."""
+    cli(prog_name="arkiv")

@@ -1,0 +1,26 @@
+"""`arkiv serve`: the web UI and JSON API with waitress."""
+
+from __future__ import annotations
+
+import click
+
+from .group import cli, load_config
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+# Each thread keeps its own Whoosh searcher (about 100 MB at 10k documents), and the GIL lets
+# one of them search at a time: more threads cost memory and buy no throughput.
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True)
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str, port: int, threads: int) -> None:
+    """Serve the search page and JSON API (read-only) with waitress."""
+    from waitress import serve
+
+    from webui import create_app
+
+    config = load_config(ctx)
+    app = create_app(config)
+    click.echo(f"Regionarkiv serving {config.home} at http://{host}:{port}/")
+    serve(app, host=host, port=port, threads=threads, ident="Regionarkiv")

@@ -1,0 +1,208 @@
+"""Commands that write: index, remove, reindex, check, ocr and upgrade."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
+from pathlib import Path
+
+import click
+
+from archive.errors import ArchiveError
+from archive.models import DOCTYPES
+
+from ..ingest import FileResult, IngestOptions, IngestReport, default_workers, ingest_paths
+from ..ocr import ocr_install_hint
+from .group import cli, echo_json, fail, open_home
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--region", "regions", multiple=True, help="Add this region to every document.")
+@click.option("--doctype", type=click.Choice(DOCTYPES), help="Set the document type of all.")
+@click.option("--password", help="Password for encrypted PDFs in this batch.")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), help="Extraction processes (default: cores)."
+)
+@click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer now.")
+@click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer.")
+@click.option("--batch-size", type=click.IntRange(1), default=200, hidden=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def index_cmd(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    regions: tuple[str, ...],
+    doctype: str | None,
+    password: str | None,
+    workers: int | None,
+    no_ocr: bool,
+    wait: float,
+    batch_size: int,
+    as_json: bool,
+) -> None:
+    """Add files and folders (recursively) to the archive; unchanged files are skipped."""
+    options = IngestOptions(
+        regions=regions,
+        doctype=doctype,  # type: ignore[arg-type]  # click.Choice guarantees a DocType
+        password=password,
+        workers=workers or default_workers(),
+        batch_size=batch_size,
+        use_ocr=not no_ocr,
+    )
+    archive = open_home(ctx)
+    show_progress = sys.stderr.isatty() and not as_json
+    try:
+        with archive.writing(wait=wait):
+            report = ingest_paths(
+                archive, list(paths), options, progress=progress_bar if show_progress else None
+            )
+    except KeyboardInterrupt:
+        fail("interrupted; run the same command again to finish (nothing is lost)", 130)
+    finally:
+        archive.close()
+    if as_json:
+        echo_json(report.to_json())
+    else:
+        print_report(report)
+    sys.exit(1 if report.failed else 0)
+
+
+def progress_bar(results: Iterable[FileResult], total: int) -> Iterator[FileResult]:
+    """Files done, pages read, rate and time left on a terminal."""
+    from tqdm import tqdm
+
+    pages = 0
+    with tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True) as bar:
+        for result in results:
+            if result.extraction is not None:
+                pages += len(result.extraction.pages)
+                bar.set_postfix(pages=pages, refresh=False)
+            bar.update(1)
+            yield result
+
+
+def print_report(report: IngestReport) -> None:
+    click.echo(
+        f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.failed)} failed ({report.pages} pages read)"
+    )
+    if report.duplicates:
+        click.echo(f"{report.duplicates} files repeat documents already in the archive")
+    if report.needs_ocr:
+        click.echo(f"{len(report.needs_ocr)} documents have pages without text (status needs_ocr)")
+        if report.ocr_missing:
+            click.echo(
+                f"  Tesseract is not installed; install it with `{ocr_install_hint()}` "
+                "and run `arkiv ocr`"
+            )
+    for failure in report.failed:
+        click.echo(f"failed: {failure.path}: {failure.error}", err=True)
+    if report.log_path:
+        click.echo(
+            f"{len(report.traces)} unexpected errors; their tracebacks are in {report.log_path}",
+            err=True,
+        )
+
+
+@cli.command("remove")
+@click.argument("doc_ids", nargs=-1, required=True)
+@click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer.")
+@click.pass_context
+def remove_cmd(ctx: click.Context, doc_ids: tuple[str, ...], wait: float) -> None:
+    """Take documents out of the catalog and the index; unused originals are deleted."""
+    archive = open_home(ctx)
+    missing = []
+    try:
+        with archive.writing(wait=wait):
+            for doc_id in doc_ids:
+                try:
+                    doc = archive.remove(doc_id)
+                except ArchiveError as exc:
+                    missing.append(exc.message)
+                    continue
+                click.echo(f"removed {doc.id} ({doc.filename})")
+    finally:
+        archive.close()
+    for message in missing:
+        click.echo(f"Error: {message}", err=True)
+    sys.exit(1 if missing else 0)
+
+
+@cli.command("reindex")
+@click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer.")
+@click.pass_context
+def reindex_cmd(ctx: click.Context, wait: float) -> None:
+    """Rebuild the search index from the catalog, without reading the files again."""
+    archive = open_home(ctx)
+    try:
+        with archive.writing(wait=wait):
+            count = archive.reindex()
+    finally:
+        archive.close()
+    click.echo(f"reindexed {count} documents")
+
+
+@cli.command("check")
+@click.option("--repair", is_flag=True, help="Fix what can be fixed.")
+@click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer.")
+@click.pass_context
+def check_cmd(ctx: click.Context, repair: bool, wait: float) -> None:
+    """Check that catalog, stored originals and index agree; exit 1 if they do not."""
+    archive = open_home(ctx)
+    try:
+        with archive.writing(wait=wait) if repair else nullcontext():
+            report = archive.check(repair=repair)
+    finally:
+        archive.close()
+    for problem in report.problems:
+        click.echo(f"problem: {problem}")
+    for fixed in report.repaired:
+        click.echo(f"repaired: {fixed}")
+    if report.is_clean:
+        click.echo("ok: catalog, originals and index agree")
+    sys.exit(0 if report.is_clean or (repair and report.repaired) else 1)
+
+
+@cli.command("ocr")
+@click.option("--password", help="Password for encrypted PDFs.")
+@click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer.")
+@click.pass_context
+def ocr_cmd(ctx: click.Context, password: str | None, wait: float) -> None:
+    """Read the pages without a text layer of documents stored as needs_ocr."""
+    from ..rescan import ocr_pending_documents
+
+    archive = open_home(ctx)
+    try:
+        with archive.writing(wait=wait):
+            report = ocr_pending_documents(archive, IngestOptions(password=password))
+    finally:
+        archive.close()
+    if report.pending and not report.done and not report.failed:
+        fail(
+            f"{len(report.pending)} documents wait for OCR, but Tesseract is not installed: "
+            f"`{ocr_install_hint()}`"
+        )
+    click.echo(f"{len(report.done)} documents read by OCR, {len(report.pending)} still pending")
+    for doc_id, error in report.failed:
+        click.echo(f"failed: {doc_id}: {error}", err=True)
+    sys.exit(1 if report.failed else 0)
+
+
+@cli.command("upgrade")
+@click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer.")
+@click.pass_context
+def upgrade_cmd(ctx: click.Context, wait: float) -> None:
+    """Bring an archive made by an older release to this release's catalog schema."""
+    archive = open_home(ctx)
+    try:
+        before = archive.schema_version
+        with archive.writing(wait=wait):  # taking the write lock upgrades
+            after = archive.schema_version
+    finally:
+        archive.close()
+    if before == after:
+        click.echo(f"the catalog is at schema version {after}; nothing to do")
+    else:
+        click.echo(f"upgraded the catalog from schema version {before} to {after}")
