@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOME_DIR ?= arkiv-data
 PORT ?= 8000
 
-.PHONY: help venv demo test check lint types eval bench bench-full clean
+.PHONY: help venv demo test test-fast check lint types eval bench bench-full clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
@@ -26,8 +26,11 @@ demo: venv ## Index the bundled samples into ./arkiv-data and serve them on http
 	@echo "Open http://127.0.0.1:$(PORT)/ (Ctrl-C stops the server)"
 	$(BIN)/arkiv --home $(HOME_DIR) serve --port $(PORT)
 
-test: venv ## Run the test suite
+test: venv ## Run the whole test suite (what CI runs)
 	$(BIN)/pytest -q
+
+test-fast: venv ## The unit tests without corpus, browser, OCR and evaluation (the edit loop)
+	$(BIN)/pytest -q -m "not slow and not browser"
 
 lint: venv ## ruff
 	$(BIN)/ruff check .

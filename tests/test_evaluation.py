@@ -13,11 +13,16 @@ from evaluation.metadata_eval import PASS_MARK, Counts, format_table
 LABELLED = metadata_eval.LABELLED_SETS["labelled"].labels
 
 
-@pytest.fixture(scope="module")
-def scores() -> tuple[dict[str, metadata_eval.MetadataScores], metadata_eval.VectorScores]:
+Scores = tuple[dict[str, metadata_eval.MetadataScores], metadata_eval.VectorScores]
+
+
+@pytest.fixture(scope="session")
+def scores() -> Scores:
+    """Every labelled set read once per session (about 90 s on two idle cores)."""
     return metadata_eval.collect()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not LABELLED.is_file(), reason="tests/data/labelled/labels.json is not here yet"
 )
@@ -30,6 +35,7 @@ def test_labelled_set_meets_the_mark(
     assert low == {}, "\n".join(labelled.misses)
 
 
+@pytest.mark.slow
 def test_every_available_set_and_the_vectors_meet_the_mark(
     scores: tuple[dict[str, metadata_eval.MetadataScores], metadata_eval.VectorScores],
 ) -> None:
@@ -47,6 +53,7 @@ def test_every_available_set_and_the_vectors_meet_the_mark(
     assert low == {}, "\n".join([*(m for s in sets.values() for m in s.misses), *vectors.misses])
 
 
+@pytest.mark.slow
 def test_holdout_set_meets_its_mark(
     scores: tuple[dict[str, metadata_eval.MetadataScores], metadata_eval.VectorScores],
 ) -> None:
@@ -60,6 +67,7 @@ def test_holdout_set_meets_its_mark(
     not metadata_eval.LABELLED_SETS["real"].is_available,
     reason="the shared corpus of real documents is not here",
 )
+@pytest.mark.slow
 def test_real_set_meets_its_mark(
     scores: tuple[dict[str, metadata_eval.MetadataScores], metadata_eval.VectorScores],
 ) -> None:
@@ -105,7 +113,12 @@ def test_table_layout() -> None:
     ]
 
 
-def test_main_prints_the_table_and_succeeds(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.slow
+def test_main_prints_the_table_and_succeeds(
+    scores: Scores, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The figures are the session's (reading the sets again took as long as the fixture).
+    monkeypatch.setattr(metadata_eval, "collect", lambda sets=None: scores)
     assert metadata_eval.main([]) == 0
     out = capsys.readouterr().out
     assert "meeting-date accuracy" in out and "regions F1" in out

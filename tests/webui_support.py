@@ -213,5 +213,5 @@ def add_documents(config: ArchiveConfig, specs: tuple[Spec, ...], folder: Path) 
 
 def build_archive(root: Path) -> tuple[ArchiveConfig, dict[str, str]]:
     """The test archive under root: its config and the ids of its documents by key."""
-    config = ArchiveConfig(home=root / "home", workers=1)
+    config = ArchiveConfig(home=root / "home")
     return config, add_documents(config, SPECS, root / "src")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from archive.fields import BY_NAME, FACET_FIELDS, HIT_FIELDS, RECORD_FIELDS
 from archive.models import DOCTYPES, SORT_ORDERS
 
 from .params import MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS, PAGE_SIZE
@@ -83,30 +84,15 @@ API_ONLY_SEARCH_PARAMETERS = [
     ),
 ]
 
-NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
 STRINGS = {"type": "array", "items": {"type": "string"}}
 COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
 
 SCHEMAS: dict[str, Any] = {
     "Hit": {
         "type": "object",
-        "required": [
-            "id",
-            "title",
-            "filename",
-            "doctype",
-            "meeting_date",
-            "regions",
-            "score",
-            "snippet",
-        ],
+        "required": [*HIT_FIELDS, "score", "snippet"],
         "properties": {
-            "id": {"type": "string"},
-            "title": {"type": "string"},
-            "filename": {"type": "string"},
-            "doctype": {"type": "string", "enum": list(DOCTYPES)},
-            "meeting_date": NULLABLE_DATE,
-            "regions": STRINGS,
+            **{name: BY_NAME[name].api for name in HIT_FIELDS},
             "score": {"type": "number", "description": "0 when sorted by date"},
             "snippet": {
                 "type": "string",
@@ -125,7 +111,7 @@ SCHEMAS: dict[str, Any] = {
             "facets": {
                 "type": "object",
                 "description": "Hits per value, for the current query; empty if facets=false",
-                "properties": {"regions": COUNTS, "doctype": COUNTS, "year": COUNTS},
+                "properties": {name: COUNTS for name in FACET_FIELDS},
             },
             "suggestion": {
                 "type": ["string", "null"],
@@ -155,25 +141,8 @@ SCHEMAS: dict[str, Any] = {
     "Document": {
         "type": "object",
         "properties": {
-            "id": {"type": "string"},
-            "title": {"type": "string"},
-            "filename": {"type": "string"},
+            **{f.name: f.api for f in RECORD_FIELDS},
             "filenames": STRINGS,
-            "sha256": {"type": "string"},
-            "size": {"type": "integer"},
-            "media_type": {"type": "string"},
-            "pages": {"type": "integer"},
-            "status": {"type": "string", "enum": ["ok", "needs_ocr"]},
-            "doctype": {"type": "string", "enum": list(DOCTYPES)},
-            "doctype_confidence": {"type": "number"},
-            "meeting_date": NULLABLE_DATE,
-            "dates": {"type": "array", "items": {"type": "string", "format": "date"}},
-            "periods": {"type": "array", "items": ref("Period")},
-            "regions": STRINGS,
-            "municipalities": STRINGS,
-            "evidence": {"type": "array", "items": ref("Evidence")},
-            "ocr_pages": {"type": "array", "items": {"type": "integer"}},
-            "ingested_at": {"type": "string", "format": "date-time"},
             "links": {
                 "type": "object",
                 "properties": {"html": {"type": "string"}, "file": {"type": "string"}},
