@@ -257,3 +257,41 @@ def test_300_page_pdf(archive: Archive, tmp_path: Path, make_pdf: MakePdf) -> No
 )
 def test_the_index_catches_up_sooner_near_the_end(remaining: int, threshold: int) -> None:
     assert index_threshold(remaining) == threshold
+
+
+def test_an_unexpected_error_keeps_its_traceback_in_the_home_log(
+    archive: Archive, tmp_path: Path
+) -> None:
+    from indexer.ingest import worker
+    from indexer.ingest.pipeline import write_traces
+    from indexer.ingest.types import FileTask
+
+    # A worker whose state lacks the known hashes: a bug of ours, met inside process_file.
+    saved = dict(worker._worker_state)
+    worker._worker_state.clear()
+    worker._worker_state["options"] = IngestOptions()
+    try:
+        result = worker.process_file(FileTask(str(tmp_path / "a.txt"), 1, 0.0))
+    finally:
+        worker._worker_state.clear()
+        worker._worker_state.update(saved)
+    assert result.error == "a.txt: unexpected error (KeyError: 'known')"
+    assert result.trace is not None and result.trace.splitlines()[-1] == "KeyError: 'known'"
+    log = write_traces(archive.config, [(result.task.path, result.trace)])
+    assert log == archive.config.home / "logs" / "ingest.log"
+    text = log.read_text("utf-8")
+    assert f" {tmp_path / 'a.txt'}\nTraceback (most recent call last):\n" in text
+    assert write_traces(archive.config, []) is None
+
+
+def test_a_store_that_cannot_copy_raises_an_archive_error(tmp_path: Path) -> None:
+    from archive.errors import StoreError
+    from archive.store import OriginalStore
+
+    store = OriginalStore(tmp_path / "originals")
+    with pytest.raises(StoreError) as caught:
+        store.add(tmp_path / "gone.pdf", "ab" * 32)
+    assert caught.value.message == (
+        f"{tmp_path / 'gone.pdf'}: cannot be copied into the store (No such file or directory)"
+    )
+    assert list(store.hashes()) == []
