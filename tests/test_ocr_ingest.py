@@ -10,10 +10,11 @@ from click.testing import CliRunner
 
 from archive import Archive
 from archive.models import SearchRequest
-from indexer import ingest as ingest_module
 from indexer import rescan
 from indexer.cli import cli
-from indexer.ingest import IngestOptions, ingest_paths
+from indexer.ingest import IngestOptions, IngestReport, ingest_paths
+from indexer.ingest import pipeline as ingest_pipeline
+from indexer.ingest import worker as ingest_worker
 from indexer.rescan import ocr_pending_documents
 
 from .ocr_support import write_scanned_pdf
@@ -26,7 +27,7 @@ def scan(tmp_path: Path) -> Path:
     return write_scanned_pdf(tmp_path / "skann" / "referat styringsgruppen.pdf", MINUTES)
 
 
-def index_scan(archive: Archive, scan: Path) -> ingest_module.IngestReport:
+def index_scan(archive: Archive, scan: Path) -> IngestReport:
     with archive.writing():
         return ingest_paths(archive, [scan], IngestOptions(workers=1))
 
@@ -53,7 +54,8 @@ def test_scanned_minutes_are_read_during_ingest(archive: Archive, scan: Path) ->
 def test_without_tesseract_the_scan_waits_as_needs_ocr(
     archive: Archive, scan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest_module, "is_ocr_available", lambda: False)
+    monkeypatch.setattr(ingest_worker, "is_ocr_available", lambda: False)
+    monkeypatch.setattr(ingest_pipeline, "is_ocr_available", lambda: False)
     monkeypatch.setattr(rescan, "is_ocr_available", lambda: False)
     report = index_scan(archive, scan)
     assert report.needs_ocr == [str(scan)]
@@ -70,7 +72,8 @@ def test_without_tesseract_the_scan_waits_as_needs_ocr(
 def test_cli_says_once_how_to_install_tesseract(
     tmp_path: Path, scan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest_module, "is_ocr_available", lambda: False)
+    monkeypatch.setattr(ingest_worker, "is_ocr_available", lambda: False)
+    monkeypatch.setattr(ingest_pipeline, "is_ocr_available", lambda: False)
     monkeypatch.setattr(rescan, "is_ocr_available", lambda: False)
     runner = CliRunner()
     home = str(tmp_path / "home")
@@ -91,7 +94,8 @@ def test_arkiv_ocr_reads_what_ingest_left(
     archive: Archive, scan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as patched:
-        patched.setattr(ingest_module, "is_ocr_available", lambda: False)
+        patched.setattr(ingest_worker, "is_ocr_available", lambda: False)
+        patched.setattr(ingest_pipeline, "is_ocr_available", lambda: False)
         index_scan(archive, scan)
     with archive.writing():
         report = ocr_pending_documents(archive, IngestOptions())
