@@ -96,6 +96,24 @@ def needs_corpus() -> pytest.MarkDecorator:
     )
 
 
+# Tests outside `make test-fast` (besides those marked slow or browser where they are written):
+# OCR, the shared and pdfminer corpora, the benchmarks' smoke run, the search-quality archive.
+SLOW_MODULES = {"test_ocr", "test_ocr_ingest", "test_benchmarks", "test_search_quality"}
+SLOW_TESTS = {
+    "test_real_pdfs_read_as_pdfminer_reads_them",
+    "test_worker_analysis_indexes_as_reindex_does",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests listed above slow, so that `-m "not slow"` leaves them out."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        name = item.name.split("[", 1)[0]
+        if module in SLOW_MODULES or name in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """In CI (ARKIV_REQUIRE_SYSTEM_PACKAGES=1) a skipped test is a failure: all must run."""
     if not os.environ.get("ARKIV_REQUIRE_SYSTEM_PACKAGES"):

@@ -193,12 +193,14 @@ def test_overrides_set_doctype_and_add_region(archive: Archive, folder: Path) ->
     assert "Tromsøregionen" in doc.metadata.regions
 
 
+@pytest.mark.slow
 def test_parallel_workers_give_the_same_archive(archive: Archive, folder: Path) -> None:
     report = ingest(archive, folder, workers=2, batch_size=1)
     assert report.to_json() == {"added": 3, "updated": 0, "unchanged": 0, "failed": []}
     assert archive.check().is_clean
 
 
+@pytest.mark.slow
 def test_large_text_file_is_indexed_in_pages(archive: Archive, tmp_path: Path) -> None:
     big = tmp_path / "stor logg.txt"
     paragraph = (MINUTES + "\n\n") * 50
@@ -212,6 +214,7 @@ def test_large_text_file_is_indexed_in_pages(archive: Archive, tmp_path: Path) -
     assert archive.search(SearchRequest(query="vedtas")).total == 1
 
 
+@pytest.mark.slow
 @needs_corpus()
 def test_every_pdfminer_sample_is_indexed_or_rejected(archive: Archive) -> None:
     folder = SHARED_CORPUS / "pdfminer-samples"
@@ -238,6 +241,7 @@ def test_batch_password_opens_encrypted_pdfs(archive: Archive) -> None:
     assert report.to_json() == {"added": 2, "updated": 0, "unchanged": 0, "failed": []}
 
 
+@pytest.mark.slow
 def test_300_page_pdf(archive: Archive, tmp_path: Path, make_pdf: MakePdf) -> None:
     pages = [
         f"Side {n} av 300. Vedlegg til protokoll fra Sør-Troms regionråd." for n in range(1, 301)
