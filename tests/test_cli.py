@@ -254,3 +254,21 @@ def test_kill_9_then_rerun_leaves_every_document_once(tmp_path: Path, home: Path
     with sqlite3.connect(home / "catalog.sqlite") as db:
         assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 120
         assert db.execute("SELECT count(*) FROM paths").fetchone()[0] == 120
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["search", "x"], ["show", "x"], ["export"], ["stats"], ["check"], ["reindex"], ["upgrade"]],
+)
+def test_every_command_reports_an_archive_error_as_one_line(
+    runner: CliRunner, tmp_path: Path, args: list[str]
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "catalog.sqlite").write_bytes(b"not a database, just bytes" * 10)
+    result = runner.invoke(cli, ["--home", str(home), *args])
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: {home / 'catalog.sqlite'}: the catalog cannot be opened "
+        "(file is not a database)\n",
+    )
