@@ -18,8 +18,8 @@ from archive.archive import INDEX_BATCH, INDEX_BULK_BATCH
 from archive.catalog import utcnow
 from archive.errors import ArchiveError
 from archive.models import DocType, Document, Evidence, Metadata
-from archive.preanalysis import Preanalysis
-from archive.search import body_text
+from archive.search.whoosh.backend import body_text
+from archive.search.whoosh.preanalysis import Preanalysis
 from archive.store import sha256_file
 
 from .extract import Extraction, extract_text

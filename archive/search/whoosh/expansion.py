@@ -25,10 +25,11 @@ from whoosh.query.spans import Span
 from whoosh.scoring import BM25FScorer
 from whoosh.system import _INT_SIZE
 
-from .analysis import STOP_WORDS, fold, hyphen_joined, stem, words
-from .compounds import DEFAULT as DECOMPOUNDER
-from .scoring import bm25, length_array, read_postings
-from .vocabulary import Name, Vocabulary, name_key
+from archive.language.analysis import STOP_WORDS, fold, hyphen_joined, stem, words
+from archive.language.compounds import DEFAULT as DECOMPOUNDER
+from archive.language.vocabulary import Name, Vocabulary, name_key
+
+from .internals.scoring import bm25, length_array, read_postings
 
 # Boosts per tier. A document matching the word as typed also matches its stem, so the
 # tiers add up: exact > stemmed > folded > compound part. Measured with `make eval`.

@@ -1,0 +1,45 @@
+"""Search: the backend protocol, the engine-neutral query tree, and the factory that opens the
+configured backend (today the Whoosh one, in `archive.search.whoosh`)."""
+
+from __future__ import annotations
+
+from archive.config import ArchiveConfig
+
+from .backend import PageTexts, SearchBackend, TitleSource
+from .query import (
+    AndNode,
+    FieldNode,
+    Node,
+    NotNode,
+    OrNode,
+    Parser,
+    PhraseNode,
+    RangeNode,
+    WordNode,
+    parse_tree,
+)
+
+
+def open_backend(config: ArchiveConfig, *, readonly: bool = False) -> SearchBackend:
+    """The search index of an archive home, created on first use unless `readonly`."""
+    from .whoosh import WhooshBackend  # imported here: the core loads the engine on open
+
+    return WhooshBackend(config.index_dir, readonly=readonly)
+
+
+__all__ = [
+    "AndNode",
+    "FieldNode",
+    "Node",
+    "NotNode",
+    "OrNode",
+    "PageTexts",
+    "Parser",
+    "PhraseNode",
+    "RangeNode",
+    "SearchBackend",
+    "TitleSource",
+    "WordNode",
+    "open_backend",
+    "parse_tree",
+]
