@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, time
 from functools import cache
@@ -32,6 +32,7 @@ from archive.language.analysis import (
 from archive.language.spelling import suggest_query
 from archive.language.vocabulary import IndexVocabulary, name_key
 from archive.models import Document, SearchHit, SearchRequest, SearchResults
+from archive.search.backend import PageTexts, TitleSource
 
 from . import internals
 from .compile import parse_query
@@ -57,9 +58,6 @@ KEY_VIEWS = {"body": "exact", "title": "title", "body_folded": "folded", "body_p
 # Whoosh analyses about 2 MB of text a second; past this a document (a 30 MB log dump, say) is
 # searchable by its first 5 million characters, about 1,500 PDF pages. The catalog keeps it all.
 MAX_INDEXED_CHARS = 5_000_000
-
-PageTexts = Callable[[str, int], str]  # (doc_id, 1-based page number) -> that page's text
-TitleSource = Callable[[list[str]], dict[str, Document]]  # ids -> documents without pages
 
 
 # BM25F; the sparse fields are not normalised by length: body_folded and body_parts hold a
