@@ -179,3 +179,20 @@ def test_another_whoosh_release_is_refused_by_name() -> None:
     )
     with pytest.raises(ArchiveError, match=r"needs version 2\.7\.5, but it is not installed"):
         internals.check_whoosh_version(None)
+
+
+def test_an_index_written_before_the_language_modules_moved_opens() -> None:
+    """Its pickled schema names archive.analysis; install() aliases the old path."""
+    import pickle
+    import sys
+
+    from archive.search.whoosh.backend import build_schema
+
+    data = pickle.dumps(build_schema(), 2)
+    old = data.replace(b"archive.language.analysis", b"archive.analysis")
+    assert old != data
+    sys.modules.pop("archive.analysis", None)
+    with pytest.raises(ModuleNotFoundError):
+        pickle.loads(old)
+    internals.alias_moved_modules()
+    assert pickle.loads(old).names() == build_schema().names()

@@ -7,6 +7,8 @@ release these modules were written and tested against.
 
 from __future__ import annotations
 
+import importlib
+import sys
 import threading
 from importlib import metadata
 from typing import Any
@@ -19,6 +21,13 @@ WHOOSH_DISTRIBUTION = "whoosh-reloaded"
 # The one release whose private internals (posting blocks, pickled positions, the per-document
 # reader, BufferFile) these modules read; see the README's "Why Whoosh is pinned".
 SUPPORTED_WHOOSH = "2.7.5"
+
+# An index pickles its schema with the module path of each field and analyzer class; indexes
+# written before the language modules moved name the old paths.
+MOVED_MODULES = {
+    "archive.analysis": "archive.language.analysis",
+    "archive.compounds": "archive.language.compounds",
+}
 
 _lock = threading.Lock()
 _installed = False
@@ -52,7 +61,15 @@ def install() -> None:
         if not _installed:
             mapped.install()  # searchers share the segment's memory map instead of copying it
             lengths.install()  # commits remember a field without a length column
+            alias_moved_modules()
             _installed = True
+
+
+def alias_moved_modules() -> None:
+    """Let the schema of an index written before the move unpickle (idempotent)."""
+    for old, new in MOVED_MODULES.items():
+        if old not in sys.modules:
+            sys.modules[old] = importlib.import_module(new)
 
 
 def segment_sizes(ix: Any) -> dict[str, int]:
