@@ -17,8 +17,8 @@ from .config import ArchiveConfig
 from .errors import ArchiveError, StoreError
 from .lock import write_lock
 from .models import Document, SearchRequest, SearchResults
-from .preanalysis import Preanalysis
-from .search import SearchIndex
+from .search import open_backend
+from .search.whoosh.preanalysis import Preanalysis
 from .serialization import export_record
 from .store import OriginalStore
 
@@ -53,7 +53,7 @@ class Archive:
             raise ArchiveError(f"{config.home}: no archive here; run `arkiv index` first")
         self.store = OriginalStore(config.originals_dir)
         self.catalog = Catalog(config.catalog_path, readonly=readonly)
-        self.index = SearchIndex(config.index_dir, readonly=readonly)
+        self.index = open_backend(config, readonly=readonly)
         # Analyses an ingest's workers did of documents queued for the index, by document id;
         # each is dropped when its document's queued operation is applied (sync_index).
         self.preanalysed: dict[str, Preanalysis] = {}
@@ -125,6 +125,10 @@ class Archive:
         return self.index.search(
             request, self.catalog.page_text, lambda ids: self.catalog.get_many(ids)
         )
+
+    def highlight_terms(self, request: SearchRequest) -> frozenset[str]:
+        """The keys of the terms a request's text matches, for marking them in a page."""
+        return self.index.highlight_terms(request)
 
     def similar(self, doc_id: str, *, limit: int = 5) -> list[Document]:
         """Documents like this one, by the words that set it apart."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from whoosh import highlight
 
-from archive.analysis import (
+from archive.language.analysis import (
     HighlightAnalyzer,
     NorwegianAnalyzer,
     NorwegianText,
@@ -18,7 +18,7 @@ from archive.analysis import (
     surface_pattern,
     words,
 )
-from archive.compounds import DEFAULT as DECOMPOUNDER
+from archive.language.compounds import DEFAULT as DECOMPOUNDER
 
 
 def test_nfd_text_keeps_its_words() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from whoosh import highlight
 
-from archive.analysis import HighlightAnalyzer, key
-from archive.highlighting import SNIPPET_CHARS, SURROUND, highlight_words
+from archive.language.analysis import HighlightAnalyzer, key
+from archive.search.whoosh.highlighting import SNIPPET_CHARS, SURROUND, highlight_words
 
 FILLER = "Styret drøftet saken grundig og ba administrasjonen om en ny vurdering. "
 TEXTS = [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from whoosh import fields, index
 
-from archive import lengths
+from archive.search.whoosh.internals import lengths
 
 lengths.install()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from whoosh.filedb.structfile import BufferFile
 
 from archive import ArchiveConfig, open_archive
-from archive.mapped import ViewFile
 from archive.models import SearchRequest
+from archive.search.whoosh.internals.mapped import ViewFile
 
 
 def test_view_file_reads_seeks_and_reads_lines_without_copying_the_buffer() -> None:
@@ -37,7 +37,7 @@ def test_searchers_share_the_map(built: tuple[ArchiveConfig, dict[str, str]]) ->
 def test_buffer_file_reads_pickles_short_and_long() -> None:
     import pickle
 
-    from archive.mapped import PICKLE_WINDOW
+    from archive.search.whoosh.internals.mapped import PICKLE_WINDOW
 
     short, long = (1, 2.5, "tre"), list(range(PICKLE_WINDOW))
     data = pickle.dumps(short, 2) + pickle.dumps(long, 2) + b"tail"

@@ -8,10 +8,10 @@ import pytest
 from whoosh.query import And, Not, NullQuery, Or, Phrase, Query, Term, TermRange, Wildcard
 
 from archive.errors import QueryError
-from archive.expansion import Best
-from archive.query import parse_query
-from archive.search import build_schema
-from archive.vocabulary import Name, names_index
+from archive.language.vocabulary import Name, names_index
+from archive.search.whoosh.backend import build_schema
+from archive.search.whoosh.compile import parse_query
+from archive.search.whoosh.expansion import Best
 
 SCHEMA = build_schema()
 

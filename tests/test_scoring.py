@@ -12,10 +12,10 @@ import pytest
 from whoosh.query import And, Query
 
 from archive import ArchiveConfig, open_archive
-from archive.expansion import SPAN, position_keys
 from archive.models import SearchRequest
-from archive.scoring import by_key, score_query, top
-from archive.search import Allowed, SearchIndex
+from archive.search.whoosh.backend import Allowed, SearchIndex
+from archive.search.whoosh.expansion import SPAN, position_keys
+from archive.search.whoosh.internals.scoring import by_key, score_query, top
 
 from .test_archive import make_doc
 

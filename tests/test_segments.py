@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from archive.models import Document, SearchRequest
-from archive.search import MAX_SEGMENTS, SearchIndex
+from archive.search.whoosh.backend import MAX_SEGMENTS, SearchIndex
 
 from .test_archive import make_doc
 

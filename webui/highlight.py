@@ -5,8 +5,8 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from archive import Archive
-from archive.analysis import HighlightAnalyzer, normalize
 from archive.errors import QueryError
+from archive.language import HighlightAnalyzer, normalize
 from archive.models import SearchRequest
 
 MARK_OPEN = Markup('<mark class="match">')
@@ -18,10 +18,9 @@ def query_terms(archive: Archive, query: str) -> frozenset[str]:
     if not query.strip():
         return frozenset()
     try:
-        _, text_query = archive.index.build_query(SearchRequest(query=query))
+        return archive.highlight_terms(SearchRequest(query=query))
     except QueryError:
         return frozenset()
-    return frozenset(archive.index.highlight_terms(text_query))
 
 
 def mark_terms(text: str, terms: frozenset[str]) -> Markup:

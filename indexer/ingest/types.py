@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archive.models import DocType, Metadata
-from archive.preanalysis import Preanalysis
 
 from ..extract import Extraction
+
+if TYPE_CHECKING:
+    from archive.search import Preanalysis
 
 FILE_TIMEOUT = 600  # seconds for one file: a PDF that loops inside pdfminer is given up
 # Metadata is read from the first pages only: a council document's type, meeting date and

@@ -10,8 +10,7 @@ from types import FrameType
 from typing import Any
 
 from archive.errors import ArchiveError
-from archive.preanalysis import Preanalysis
-from archive.search import body_text
+from archive.search import preanalyse
 from archive.store import sha256_file
 
 from ..extract import Extraction, extract_text
@@ -85,7 +84,7 @@ def read_file(
     if extraction.needs_ocr and options.use_ocr and is_ocr_available():
         extraction, ocr_pages = apply_ocr(path, extraction, options.password)
     metadata = extract_metadata(extraction.pages[:METADATA_PAGES], path.name, gazetteer=gazetteer)
-    preanalysis = Preanalysis.of(metadata.title, body_text(extraction.pages))
+    preanalysis = preanalyse(metadata.title, extraction.pages)
     return FileResult(
         task,
         sha256=sha,

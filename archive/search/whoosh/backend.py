@@ -1,10 +1,10 @@
-"""The Whoosh index: schema, adding and removing documents, and searching with facets."""
+"""The Whoosh backend: schema, adding and removing documents, and searching with facets."""
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, time
 from functools import cache
@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from whoosh import highlight, index, scoring
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
-from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from . import lengths, mapped
-from .analysis import (
+from archive.errors import ArchiveError
+from archive.language.analysis import (
     HighlightAnalyzer,
     NorwegianText,
     key,
@@ -30,20 +29,20 @@ from .analysis import (
     surface_pattern,
     words,
 )
-from .errors import ArchiveError
+from archive.language.spelling import suggest_query
+from archive.language.vocabulary import IndexVocabulary, name_key
+from archive.models import Document, SearchHit, SearchRequest, SearchResults
+from archive.search.backend import PageTexts, TitleSource
+
+from . import internals
+from .compile import parse_query
 from .highlighting import SNIPPET_CHARS, SURROUND, highlight_words
-from .models import Document, SearchHit, SearchRequest, SearchResults
-from .query import parse_query
-from .scoring import Ids, Matches, by_key, score_query, top
-from .spelling import suggest_query
+from .internals.filters import Allowed
+from .internals.scoring import Ids, Matches, by_key, score_query, top
 from .tables import SharedTables
-from .vocabulary import IndexVocabulary, name_key
 
 if TYPE_CHECKING:
     from .preanalysis import Preanalysis
-
-mapped.install()  # searchers share the segment's memory map instead of copying it
-lengths.install()  # commits remember a field without a length column
 
 # The highlighter analyses only this much text around the densest matches of the best page:
 # analysing whole pages was about half of a query's time (20 hits, 2,000-character pages).
@@ -59,9 +58,6 @@ KEY_VIEWS = {"body": "exact", "title": "title", "body_folded": "folded", "body_p
 # Whoosh analyses about 2 MB of text a second; past this a document (a 30 MB log dump, say) is
 # searchable by its first 5 million characters, about 1,500 PDF pages. The catalog keeps it all.
 MAX_INDEXED_CHARS = 5_000_000
-
-PageTexts = Callable[[str, int], str]  # (doc_id, 1-based page number) -> that page's text
-TitleSource = Callable[[list[str]], dict[str, Document]]  # ids -> documents without pages
 
 
 # BM25F; the sparse fields are not normalised by length: body_folded and body_parts hold a
@@ -141,6 +137,7 @@ class SearchIndex:
 
     def __init__(self, folder: Path, *, readonly: bool = False) -> None:
         self.folder = folder
+        internals.install()  # checks the Whoosh release first
         try:
             if index.exists_in(folder):
                 self.ix = index.open_dir(folder)
@@ -171,7 +168,7 @@ class SearchIndex:
 
     def segment_sizes(self) -> dict[str, int]:
         """Each segment's id and document count (deleted ones included)."""
-        return {seg.segment_id(): seg.doc_count_all() for seg in self.ix._segments()}
+        return internals.segment_sizes(self.ix)
 
     def merge_after_bulk(self, before: frozenset[str]) -> int:
         """Merge the segments a bulk load wrote (those not in `before`) into one, with any
@@ -354,7 +351,7 @@ class SearchIndex:
             matching[found] = True
             for name, table in tables.facets(searcher, FACET_FIELDS).items():
                 facets[name] = table.counts(matching)
-        terms = self.highlight_terms(text_query)
+        terms = self.match_keys(text_query)
         analyzer = HighlightAnalyzer(terms)  # one for the page: it learns the words
         page_ids = [searcher.stored_fields(int(found[i]))["id"] for i in chosen]
         info = titles(page_ids)
@@ -406,9 +403,15 @@ class SearchIndex:
             np.array([s or 0.0 for _, s in pairs], np.float64),
         )
 
-    def highlight_terms(self, text_query: Query | None) -> frozenset[str]:
+    def match_keys(self, text_query: Query | None) -> frozenset[str]:
         """The `view:term` keys of the terms a hit can have matched (not the negated ones)."""
         return frozenset(match_keys_of(text_query)) if text_query is not None else frozenset()
+
+    def highlight_terms(self, request: SearchRequest) -> frozenset[str]:
+        """The `view:term` keys (see archive.language.analysis.key) of the terms a request's
+        text can match, for marking them in a document; malformed text raises QueryError."""
+        _, text_query = self.build_query(request)
+        return self.match_keys(text_query)
 
     def snippet(
         self,
@@ -462,53 +465,6 @@ class SearchIndex:
             return []
         results = searcher.more_like(docnum, "body", text=text, top=limit)
         return [hit["id"] for hit in results]
-
-
-class AllowedMatcher(ListMatcher):  # type: ignore[misc]
-    """A sorted array of document numbers, each scoring 1.0 (as a date range did)."""
-
-    _ids: Ids
-    _i: int
-
-    def id(self) -> int:
-        return int(self._ids[self._i])
-
-    def all_ids(self) -> Iterator[int]:
-        return iter(self._ids[self._i :].tolist())
-
-    def skip_to(self, id: int) -> None:
-        if self._i < len(self._ids) and self._ids[self._i] < id:
-            self._i = int(np.searchsorted(self._ids, id, "left"))
-
-
-class Allowed(Query):  # type: ignore[misc]
-    """Matches the documents of a precomputed, sorted array: the request's filters."""
-
-    def __init__(self, docs: Ids) -> None:
-        self.docs = docs
-        self.boost = 1.0
-
-    def __repr__(self) -> str:
-        return f"Allowed({len(self.docs)} documents)"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Allowed) and np.array_equal(other.docs, self.docs)
-
-    def __hash__(self) -> int:
-        return hash(self.docs.tobytes())
-
-    def estimate_size(self, ixreader: Any) -> int:
-        return len(self.docs)
-
-    def matcher(self, searcher: Searcher, context: Any = None) -> Any:
-        # The array holds the whole index's numbers; a segment's searcher counts from 0.
-        docs = self.docs
-        for leaf, offset in searcher.get_parent().leaf_searchers():
-            if leaf is searcher and (offset or (len(docs) and docs[-1] >= leaf.doc_count_all())):
-                lo, hi = np.searchsorted(docs, [offset, offset + leaf.doc_count_all()])
-                docs = docs[lo:hi] - offset
-                break
-        return AllowedMatcher(docs) if len(docs) else NullMatcher()
 
 
 @cache

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
+from archive.search.query import OPERATORS, TEXT_FIELDS, TOKEN
+
 from .analysis import STOP_WORDS, WORD, fold, words
 from .compounds import DEFAULT as DECOMPOUNDER
-from .query import OPERATORS, TEXT_FIELDS, TOKEN
 from .vocabulary import Vocabulary, name_key
 
 # Where an ASCII spelling may stand for æ, ø or å, longest first (naering -> næring).

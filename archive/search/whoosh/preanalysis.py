@@ -17,8 +17,9 @@ from typing import Any
 
 from whoosh.fields import Schema
 
-from .analysis import NorwegianText, Preanalysed
-from .search import build_schema
+from archive.language.analysis import NorwegianText, Preanalysed
+
+from .backend import build_schema
 
 # The fields whose analysis is done ahead: the title and the three views of the body text.
 PREANALYSED_FIELDS = ("title", "body", "body_folded", "body_parts")

@@ -16,6 +16,9 @@ from typing import Any
 from whoosh.filedb import structfile
 
 PICKLE_WINDOW = 4096  # a posting block's info tuple is under 100 bytes
+# Whoosh's own methods, kept so that tests can compare the patched reader with them.
+STOCK_INIT = structfile.BufferFile.__init__
+STOCK_READ_PICKLE = structfile.BufferFile.read_pickle
 
 
 class ViewFile:
@@ -74,7 +77,7 @@ def _buffer_file_read_pickle(self: Any) -> Any:
     window = BytesIO(f._view[start : start + PICKLE_WINDOW])
     try:
         found = pickle.load(window)
-    except Exception:  # longer than the window (truncated): read it in place
+    except (EOFError, pickle.UnpicklingError):  # longer than the window: read it in place
         f.seek(start)
         return pickle.load(f)
     f.seek(start + window.tell())
@@ -85,3 +88,9 @@ def install() -> None:
     """Make Whoosh's BufferFile read its buffer in place (idempotent)."""
     structfile.BufferFile.__init__ = _buffer_file_init
     structfile.BufferFile.read_pickle = _buffer_file_read_pickle
+
+
+def uninstall() -> None:
+    """Put Whoosh's own BufferFile methods back (tests compare the two)."""
+    structfile.BufferFile.__init__ = STOCK_INIT
+    structfile.BufferFile.read_pickle = STOCK_READ_PICKLE

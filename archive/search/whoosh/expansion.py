@@ -25,10 +25,11 @@ from whoosh.query.spans import Span
 from whoosh.scoring import BM25FScorer
 from whoosh.system import _INT_SIZE
 
-from .analysis import STOP_WORDS, fold, hyphen_joined, stem, words
-from .compounds import DEFAULT as DECOMPOUNDER
-from .scoring import bm25, length_array, read_postings
-from .vocabulary import Name, Vocabulary, name_key
+from archive.language.analysis import STOP_WORDS, fold, hyphen_joined, stem, words
+from archive.language.compounds import DEFAULT as DECOMPOUNDER
+from archive.language.vocabulary import Name, Vocabulary, name_key
+
+from .internals.scoring import bm25, length_array, read_postings
 
 # Boosts per tier. A document matching the word as typed also matches its stem, so the
 # tiers add up: exact > stemmed > folded > compound part. Measured with `make eval`.
@@ -319,42 +320,31 @@ class TermsUnionMatcher(ArrayUnionMatcher):  # type: ignore[misc]
             return False
         if not leaf.is_active():
             return True
-        lengths = field_lengths(self._reader, leaf.term()[0])
-        idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        lengths = length_array(self._reader, leaf.term()[0])
+        # The part's score array, written in place: each block's postings below `limit` are
+        # scored at once by scoring.bm25 (Whoosh's arithmetic, in its order: the same floats).
+        part = np.frombuffer(self._a, np.float64)
         union_boost = self._boost
-        a = self._a
         while leaf.is_active():
             if leaf._ids is None:
                 leaf._read_ids()
             if leaf._weights is None:
                 leaf._read_weights()
-            ids, weights, i, n = leaf._ids, leaf._weights, leaf._i, leaf._blocklength
-            while i < n:
-                doc = ids[i]
-                if doc >= limit:
-                    leaf._i = i
-                    return True
-                tf = weights[i]
-                score = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths[doc] / avgfl)))
-                if boost is not None:
-                    score = score * boost
-                a[doc - offset] += score * union_boost
-                i += 1
+            i, n = leaf._i, leaf._blocklength
+            docs = np.asarray(leaf._ids[i:n], np.int64)
+            stop = int(np.searchsorted(docs, limit))
+            docs = docs[:stop]
+            tf = np.asarray(leaf._weights[i : i + stop], np.float64)
+            scores = bm25(scorer, tf, lengths[docs])
+            if boost is not None:
+                scores = scores * boost
+            part[docs - offset] += scores * union_boost
+            if i + stop < n:
+                leaf._i = i + stop
+                return True
             leaf._i = n - 1
             leaf.next()  # to the next block
         return True
-
-
-def field_lengths(reader: Any, field: str) -> list[int]:
-    """Each document's length of a field as the scorer sees it, kept with the reader."""
-    cache: dict[str, list[int]] | None = getattr(reader, "_arkiv_lengths", None)
-    if cache is None:
-        cache = reader._arkiv_lengths = {}
-    lengths = cache.get(field)
-    if lengths is None:
-        dfl = reader.doc_field_length
-        lengths = cache[field] = [dfl(d, field, 1) for d in range(reader.doc_count_all())]
-    return lengths
 
 
 def stem_targets(stemmed: str, typed: str) -> tuple[str, frozenset[str]]:

@@ -13,7 +13,7 @@ import numpy.typing as npt
 from whoosh.query import Query
 from whoosh.searching import Searcher
 
-from .scoring import Ids
+from .internals.scoring import Ids
 
 MAX_CACHED_FILTERS = 64  # filter document sets kept per index generation
 

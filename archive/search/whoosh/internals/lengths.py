@@ -12,14 +12,15 @@ from typing import Any
 
 from whoosh.codec import whoosh3
 
-_find_reader = whoosh3.W3PerDocReader._cached_reader
+# Whoosh's own method, kept before it is replaced: the patch calls it on a cache miss.
+STOCK_CACHED_READER = whoosh3.W3PerDocReader._cached_reader
 
 
 def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
     readers = self._readers
     if fieldname in readers:
         return readers[fieldname]
-    reader = _find_reader(self, fieldname, column)
+    reader = STOCK_CACHED_READER(self, fieldname, column)
     readers[fieldname] = reader
     return reader
 
@@ -27,3 +28,8 @@ def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
 def install() -> None:
     """Make Whoosh's per-document reader cache a missing column too (idempotent)."""
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
+
+
+def uninstall() -> None:
+    """Put Whoosh's own method back (tests compare the two)."""
+    whoosh3.W3PerDocReader._cached_reader = STOCK_CACHED_READER

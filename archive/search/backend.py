@@ -1,0 +1,76 @@
+"""The search boundary: what the core asks of a search engine, in engine-neutral types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from archive.models import Document, SearchRequest, SearchResults
+
+PageTexts = Callable[[str, int], str]  # (doc_id, 1-based page number) -> that page's text
+TitleSource = Callable[[list[str]], dict[str, Document]]  # ids -> documents without pages
+
+
+class SearchBackend(Protocol):
+    """One search index of an archive home. Documents come from catalog records; a batch
+    handle from `writer()` is opaque to the caller and passed back to `add` and `delete`."""
+
+    # -- writing -----------------------------------------------------------------------------
+    def writer(self, *, bulk: bool = False) -> AbstractContextManager[Any]:
+        """A batch that commits on success and is dropped on error."""
+        ...
+
+    def add(self, batch: Any, doc: Document, preanalysis: Any | None = None) -> None:
+        """Add or replace a document (with its pages); `preanalysis` is what this backend's
+        ingest-side analysis gave for it, reused when it fits."""
+        ...
+
+    def delete(self, batch: Any, doc_id: str) -> None:
+        """Remove a document by id (nothing when it is not there)."""
+        ...
+
+    def segment_sizes(self) -> dict[str, int]:
+        """The parts a bulk load wrote to, by id and document count (a snapshot to merge
+        after); a backend without segments returns {}."""
+        ...
+
+    def merge_after_bulk(self, before: frozenset[str]) -> int:
+        """Tidy up after a bulk load begun at `before`; returns how many parts were merged."""
+        ...
+
+    def clear(self) -> None:
+        """Drop every document (before a rebuild from the catalog)."""
+        ...
+
+    def close(self) -> None: ...
+
+    # -- reading -----------------------------------------------------------------------------
+    def search(
+        self, request: SearchRequest, page_texts: PageTexts, titles: TitleSource
+    ) -> SearchResults:
+        """Total, one page of hits (score, snippet, best page), facet counts, suggestion."""
+        ...
+
+    def more_like(self, doc_id: str, text: str, *, limit: int = 5) -> list[str]:
+        """Ids of documents similar to one document."""
+        ...
+
+    def highlight_terms(self, request: SearchRequest) -> frozenset[str]:
+        """The keys (archive.language.analysis.key) of the terms the request's text can match,
+        for marking them in a document; malformed text raises QueryError."""
+        ...
+
+    def canonical_names(self, field: str, wanted: tuple[str, ...]) -> list[str]:
+        """Region or municipality names as the index spells them."""
+        ...
+
+    def suggest(self, text: str) -> str | None:
+        """The query respelled with the index's words, or None."""
+        ...
+
+    def ids(self) -> set[str]: ...
+
+    def doc_count(self) -> int: ...
+
+    def size_bytes(self) -> int: ...
