@@ -146,7 +146,7 @@ def forms(word: str) -> Forms:
 
 def compute_forms(word: str) -> Forms:
     stemmed = stem(word)
-    folded = fold(stemmed)
+    folded = folded_stems(word)[-1]  # a text's Breisaas as breisas, the folded Breisås
     parts: tuple[str, ...] = ()
     if len(word) >= MIN_COMPOUND:
         split = DECOMPOUNDER.split(word)
