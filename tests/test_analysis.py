@@ -95,7 +95,7 @@ def test_a_compound_gives_every_run_of_its_parts_as_folded_stems() -> None:
     assert forms("stedsutvikling").parts == ("sted", "utvikling")
     assert forms("kommunesammenslåinger").parts == ("kommun", "sammenslaing")
     assert set(forms("folkehelsearbeidet").parts) == {
-        "folk", "hels", "arbeid", "folkeh", "helsearbeid",
+        "folk", "hels", "arbeid", "folkehels", "helsearbeid",
     }  # fmt: skip
 
 
@@ -118,11 +118,11 @@ def view(name: str, text: str) -> list[tuple[str, int]]:
         ),
         ("stem", [("plan", 0), ("sør", 1), ("trom", 2), ("tromsøregion", 3)]),
         ("folded", [("sor", 1), ("tromsoregion", 3)]),
-        ("parts", [("tromso", 3), ("region", 3)]),
+        ("parts", []),  # Tromsøregionen, capitalised inside the sentence, is a name
         (
             "title",
             [("plan", 0), ("sør", 1), ("sor", 1), ("trom", 2), ("tromsøregion", 3),
-             ("tromsoregion", 3), ("tromso", 3), ("region", 3)],
+             ("tromsoregion", 3)],
         ),
     ],
 )  # fmt: skip

@@ -152,9 +152,9 @@ def test_stemmer_gaps_are_bridged(typed: str, also: str) -> None:
     assert ("body", also) in terms_of(parse(typed))
 
 
-def test_a_rare_compound_also_finds_its_last_part() -> None:
+def test_a_compound_typed_is_never_split_into_its_last_part() -> None:
     found = terms_of(parse("kommunesammenslåinger"))
-    assert {("body", "sammenslåingen"), ("body_parts", "sammenslaing")} <= found
+    assert not {("body", "sammenslåingen"), ("body_parts", "sammenslaing")} & found
 
 
 @pytest.mark.parametrize("typed", ["Sør-Troms", "sør-troms", "Sor-Troms", "Sør Troms", "sor troms"])

@@ -103,3 +103,22 @@ def test_a_region_filter_is_matched_like_a_name(evaluated: Archive) -> None:
         return evaluated.search(SearchRequest(regions=regions)).total
 
     assert total("sor-troms") == total("SØR-TROMS") == total("Sør-Troms") > 0
+
+
+def test_top_hits_hold_a_real_form_of_the_word(evaluated: Archive) -> None:
+    words = search_eval.load_precision()
+    assert len(words) >= 40
+    assert {w.category for w in words} == set(search_eval.PRECISION_CLASSES)
+    judged = search_eval.judge_words(evaluated, words)
+    report = search_eval.format_precision(judged) + "\n" + "\n".join(search_eval.wrong_hits(judged))
+    assert search_eval.precision(judged) >= search_eval.PRECISION_MARK, report
+
+
+def test_the_precision_judge_knows_forms_names_and_false_friends() -> None:
+    vei = search_eval.PrecisionWord("substring", "vei", ("veiled",))
+    assert [vei.found_in(t) for t in ("veien", "en ny skolevei", "veiplanen", "veileder")] == [
+        True, True, True, False,
+    ]  # fmt: skip
+    helse = search_eval.PrecisionWord("name", "helse")
+    assert helse.found_in("Folkehelsekoordinator") and helse.found_in("helsa")
+    assert not helse.found_in("leder Kari Berthelsen")

@@ -66,17 +66,61 @@ def fold(word: str) -> str:
     return out
 
 
+# ASCII spellings of æøå, put back so that the stemmer sees the word: Breisaas is Breisås,
+# whose -s is no ending (Snowball takes -as off breisaas).
+ASCII_LETTERS = (("aa", "å"), ("ae", "æ"), ("oe", "ø"))
+
+
+def folded_stems(word: str) -> tuple[str, ...]:
+    """The folded stems of a typed lower-case word: of the word as typed and, when it has an
+    ASCII spelling of æøå (aa, ae, oe), of the word with the letter (Breisaas: breisas)."""
+    out = [fold(stem(word))]
+    restored = word
+    for ascii, letter in ASCII_LETTERS:
+        restored = restored.replace(ascii, letter)
+    if restored != word:
+        out.append(fold(stem(restored)))
+    return tuple(dict.fromkeys(out))
+
+
 _stem_cache: dict[str, str] = {}
+
+# Endings that inflect a word (noun, adjective, verb; bokmål and nynorsk) without making
+# another word of it.
+INFLECTIONS = frozenset({
+    "", "e", "en", "et", "a", "n", "ne", "er", "ene", "ar", "ane", "r", "s", "es", "ens", "ets",
+    "enes", "ers", "as", "t", "te", "de", "ede", "ere", "est", "este", "ende", "ande", "ast",
+})  # fmt: skip
+# Suffixes Snowball removes that derive another word (kraftig from kraft, sikkerhet from
+# sikker, kommuneloven from kommune): a stem keeps them.
+DERIVATIONS = frozenset({
+    "het", "ig", "lig", "elig", "leg", "eleg", "eig", "els", "lov", "elov", "slov", "hetslov",
+})  # fmt: skip
 
 
 def stem(word: str) -> str:
-    """Snowball's Norwegian stem of a lower-case word (cached per process)."""
+    """The stem of a lower-case word: Snowball's Norwegian stem with only inflections removed
+    (cached per process). `kraftige` gives `kraftig`, not `kraft`."""
     found = _stem_cache.get(word)
     if found is None:
         if len(_stem_cache) >= FORMS_CACHE_LIMIT:
             _stem_cache.clear()
-        found = _stem_cache[word] = str(_snowball(word))
+        found = _stem_cache[word] = inflection_stem(word, str(_snowball(word)))
     return found
+
+
+def inflection_stem(word: str, snowball: str) -> str:
+    """Snowball's stem, with any derivational suffix it took put back: the removed tail is a
+    derivation followed by an inflection, and only the inflection goes."""
+    if not word.startswith(snowball):
+        return snowball
+    removed = word[len(snowball) :]
+    if removed in INFLECTIONS:
+        return snowball
+    for cut in range(len(removed), 0, -1):
+        if removed[:cut] in DERIVATIONS and removed[cut:] in INFLECTIONS:
+            return word[: len(word) - (len(removed) - cut)]
+    return snowball
 
 
 class Forms(NamedTuple):
@@ -102,7 +146,7 @@ def forms(word: str) -> Forms:
 
 def compute_forms(word: str) -> Forms:
     stemmed = stem(word)
-    folded = fold(stemmed)
+    folded = folded_stems(word)[-1]  # a text's Breisaas as breisas, the folded Breisås
     parts: tuple[str, ...] = ()
     if len(word) >= MIN_COMPOUND:
         split = DECOMPOUNDER.split(word)
@@ -149,11 +193,31 @@ def analyse(text: str) -> list[Word]:
         if exact in STOP_WORDS:
             out.append(Word(exact, start, end, None))
         else:
-            out.append(Word(exact, start, end, cached(exact) or forms(exact)))
+            found = cached(exact) or forms(exact)
+            if found.parts and is_proper_name(text, start, end):
+                found = found._replace(parts=())  # Berthelsen is no compound of helse
+            out.append(Word(exact, start, end, found))
         previous_end = end
     if run_from >= 0:
         close_run(out, run_from)
     return out
+
+
+# What may stand before the first word of a sentence, a heading or a list item.
+SENTENCE_OPENERS = frozenset(".!?:;•*-–—(«»\"'#>|/\n\r\f\v")
+
+
+def is_proper_name(text: str, start: int, end: int) -> bool:
+    """Whether the word text[start:end] is capitalised inside a sentence (Kari Berthelsen,
+    Program Drivkraft): a name, whose letters are not compound parts. A capital after a
+    full stop, a colon, a list mark, a number or at a line's start says nothing; nor does
+    a word in capitals."""
+    if not text[start].isupper() or text[start:end].isupper():
+        return False
+    i = start - 1
+    while i >= 0 and text[i] in " \t\u00a0":
+        i -= 1
+    return i >= 0 and text[i] not in SENTENCE_OPENERS and not text[i].isdigit()
 
 
 def close_run(out: list[Word], first: int) -> None:

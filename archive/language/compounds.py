@@ -39,6 +39,14 @@ SUFFIX_WORDS = frozenset({
 })  # fmt: skip
 
 
+# Endings that make a noun or a verb form of a verb (veileder, veiledning, veiledet from
+# veilede): such a word is the verb's, not a compound of what the verb seems to hold.
+VERB_DERIVATIONS = (
+    "erne", "eren", "erens", "ere", "er", "ningene", "ningen", "ninger", "ning", "ingene",
+    "ingen", "inger", "inga", "ing", "elsen", "elser", "else", "ede", "et", "te", "es",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Split:
     """A compound's parts as written (links dropped) and where each starts and ends in it."""
@@ -108,12 +116,23 @@ class Decompounder:
         if len(word) < 2 * MIN_ATOM or not word.isalpha():
             return None
         whole = self.lexicon.zipf(word)
-        if whole >= LEXICALISED_ZIPF:
+        if whole >= LEXICALISED_ZIPF or self.verb_of(word) is not None:
             return None
         best = self._segment(word, known)
         if best is None or best[0] <= whole:
             return None
         return Split(word, best[1])
+
+    def verb_of(self, word: str) -> str | None:
+        """The common verb a word is derived from (veilede for veileder), if any."""
+        for ending in VERB_DERIVATIONS:
+            if word.endswith(ending) and len(word) - len(ending) >= 2 * MIN_ATOM:
+                base = word[: -len(ending)]
+                # An infinitive ends in -e, or is a short verb in -å (slå, forstå).
+                for verb in (base + "e", base) if base.endswith("å") else (base + "e",):
+                    if verb != word and self.lexicon.zipf(verb) >= MIN_ZIPF:
+                        return verb
+        return None
 
     def _atom_score(
         self, atom: str, *, is_head: bool, known: Callable[[str], bool] | None

@@ -21,7 +21,6 @@ from .query import (
     parse_tree,
 )
 
-
 if TYPE_CHECKING:
     from .whoosh.preanalysis import Preanalysis
 
@@ -42,7 +41,6 @@ def open_backend(config: ArchiveConfig, *, readonly: bool = False) -> SearchBack
 
 
 __all__ = [
-    "preanalyse",
     "AndNode",
     "FieldNode",
     "Node",
@@ -57,4 +55,5 @@ __all__ = [
     "WordNode",
     "open_backend",
     "parse_tree",
+    "preanalyse",
 ]

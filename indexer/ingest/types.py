@@ -11,7 +11,7 @@ from archive.models import DocType, Metadata
 from ..extract import Extraction
 
 if TYPE_CHECKING:
-    from archive.search import Preanalysis
+    from archive.search.whoosh.preanalysis import Preanalysis
 
 FILE_TIMEOUT = 600  # seconds for one file: a PDF that loops inside pdfminer is given up
 # Metadata is read from the first pages only: a council document's type, meeting date and

@@ -25,8 +25,7 @@ from whoosh.query.spans import Span
 from whoosh.scoring import BM25FScorer
 from whoosh.system import _INT_SIZE
 
-from archive.language.analysis import STOP_WORDS, fold, hyphen_joined, stem, words
-from archive.language.compounds import DEFAULT as DECOMPOUNDER
+from archive.language.analysis import STOP_WORDS, fold, folded_stems, hyphen_joined, stem, words
 from archive.language.vocabulary import Name, Vocabulary, name_key
 
 from .internals.scoring import bm25, length_array, read_postings
@@ -38,12 +37,8 @@ STEM = 2.0  # another form with the same stem (planen for plan)
 TITLE = 3.0  # the stem in the title
 FOLDED = 1.0  # another spelling: æ/ae, ø/o/oe, å/a/aa
 PART = 0.6  # the word as a part of a compound in the text (utvikling in stedsutvikling)
-HEAD = 0.4  # a rare compound query word's last part as a word (sammenslåingen for
-#             kommunesammenslåinger)
 NAME_FIELD = 3.0  # a document labelled with the region or municipality named
 NEUTER_MIN = 6  # shorter stems + t are other words (kar/kart, svar/svart)
-RARE = 10  # documents; a compound query word with fewer is widened to its last part
-MIN_HEAD = 5  # a shorter head (liv, plan, råd) says too little on its own
 MAX_NAME_WORDS = 4
 SHORT_NAME = 4  # Time, Vik, Moss, Hole, Lund: kommuner that are also words
 
@@ -393,39 +388,24 @@ class Expander:
             clauses += self.body_clauses(token, stemmed)
         if field in (None, "title"):
             _, same = stem_targets(stemmed, token)
-            title_terms = dict.fromkeys((stemmed, *sorted(same), fold(stemmed)))
+            title_terms = dict.fromkeys((stemmed, *sorted(same), *folded_stems(token)))
             clauses += self.terms("title", title_terms, TITLE)
         if not clauses:  # nothing in the index: a term that matches nothing keeps AND honest
             return Term("body" if field is None else field, token)
         return clauses[0] if len(clauses) == 1 else union(clauses)
 
     def body_clauses(self, token: str, stemmed: str) -> list[Query]:
+        """The word, its inflections, its spellings without æøå and the compounds that hold
+        it as a part; a compound typed is never split (vindkraft does not find drivkraft)."""
         folded = fold(stemmed)
+        all_folded = folded_stems(token)
         forms = self.forms_of(stemmed, token)
         out = [Term("body", form, boost=EXACT if form == token else STEM) for form in forms]
-        out += self.terms("body_folded", (folded,), FOLDED)
+        out += self.terms("body_folded", all_folded, FOLDED)
         if folded != stemmed:  # texts that spell it without æøå: Tromso for Tromsø
             out += [Term("body", f, boost=FOLDED) for f in self.forms_of(folded, fold(token))]
-        out += self.terms("body_parts", (folded,), PART)
-        if self.is_rare(forms, folded):
-            split = DECOMPOUNDER.split(token, known=self.known_word)
-            if split is not None and len(split.head) >= MIN_HEAD:
-                out += self.head_clause(split.head)
+        out += self.terms("body_parts", all_folded, PART)
         return out
-
-    def is_rare(self, forms: list[str], folded: str) -> bool:
-        """Few documents have the word, as a word or a part: then a compound query word is
-        worth widening to its last part (a costly, low-ranked fallback)."""
-        seen = sum(self.vocabulary.frequency("body", f) for f in forms)
-        seen += self.vocabulary.frequency("body_parts", folded)
-        return seen < RARE
-
-    def head_clause(self, head: str) -> list[Query]:
-        """kommunesammenslåinger: sammenslåing(en) as a word or as a part."""
-        head_stem = stem(head)
-        clauses: list[Query] = [Term("body", f, boost=HEAD) for f in self.forms_of(head_stem, head)]
-        clauses += self.terms("body_parts", (fold(head_stem),), HEAD)
-        return [Or(clauses)] if len(clauses) > 1 else clauses
 
     def joined(
         self, tokens: list[str], field: str | None = None, hyphenated: str | None = None
@@ -550,7 +530,3 @@ class Expander:
             if term != typed and stem(term) in targets:
                 out.append(term)
         return out
-
-    def known_word(self, word: str) -> bool:
-        """The archive's own words count as compound parts (local names, jargon)."""
-        return self.vocabulary.has("body", word)
