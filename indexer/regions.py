@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from archive.models import Evidence
 
-from .gazetteer import Gazetteer, Matcher, sep_key
+from .gazetteer import Gazetteer
+from .placenames import Matcher, sep_key
 
 
 @dataclass(frozen=True)
