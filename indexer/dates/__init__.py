@@ -13,12 +13,15 @@ from .roles import find_role, span_context
 from .scan import dates_in_filename, merge_ranges, scan_page
 from .years import (
     Anchor,
+    document_years,
     fallback_anchor,
     find_anchors,
     heading_year,
     resolve_year,
     span_in_year,
+    written_weekday,
     written_year,
+    year_of_weekday,
 )
 
 __all__ = ["LABEL_TAIL", "MEETING_LABEL", "dates_in_filename", "find_dates", "span_context"]
@@ -50,6 +53,9 @@ def find_dates(
                 resolved = span_in_year(item, year)
             else:
                 resolved = resolve_year(item, anchors, keys, fallback, role)
+            weekday = written_weekday(text, item)
+            if weekday is not None:  # "onsdag 22. februar": the year whose 22 Feb is a Wednesday
+                resolved = year_of_weekday(item, weekday, resolved, document_years(pages))
             if resolved is None:
                 continue
             start, end = resolved

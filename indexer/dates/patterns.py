@@ -101,7 +101,9 @@ NUMBER_LED = re.compile(
           |-(?P<num_dash>[01]?\d)-(?=\d{{4}}))               # 3-3-2015, four-digit years only
         (?P<num_y>{_YEAR4}|{_YEAR2}))
     # 16.09. and den 16.09: a yearless day and month with a zero-padded month
-  | (?P<dm>(?<!\d)(?<!\d[.,])(?P<dm_d>[0-3]?\d)\.(?P<dm_m>0?[1-9]|1[0-2])(?P<dm_dot>\.)?
+    # 20.–21.9 and 2.-3.10.: a yearless range of days in one month
+  | (?P<dm>(?<!\d)(?<!\d[.,])(?:(?P<dm_d1>[0-3]?\d)\.[^\S\n]*{DASH}[^\S\n]*)?
+        (?P<dm_d>[0-3]?\d)\.(?P<dm_m>0?[1-9]|1[0-2])(?P<dm_dot>\.)?
         (?![\d]|[.,]\d))
     # innen 21/5, den 3/10: a yearless day/month, only after a deadline word or "den"
   | (?P<dms>(?<![\d/.,])(?P<dms_d>[0-3]?\d)/(?P<dms_m>0?[1-9]|1[0-2])(?![\d/-]|[.,]\d))
@@ -111,7 +113,7 @@ NUMBER_LED = re.compile(
     # 15. mars 2016, 1.jan 2015, 28.-29. april, 28.29 april, 3. og 4. juli, 28. april–2. mai
   | (?P<txt>(?<![\d/])(?<!\d[.,])
         (?:(?P<txt_first>(?P<txt_d1>[0-3]?\d)\.?(?:[^\S\n]*(?P<txt_m1>{_MONTH})\.?)?)
-            (?:{_GAP}(?P<txt_sep>{DASH}|og|til|&){_GAP}(?:(?:{_WEEKDAY})\.?{_GAP})?|(?<=\.)))?
+            (?:{_GAP}(?P<txt_sep>{DASH}|og|til|&|/){_GAP}(?:(?:{_WEEKDAY})\.?{_GAP})?|(?<=\.)))?
         (?P<txt_d>[0-3]?\d)(?:(?P<txt_dot>\.){_GAP}|[^\S\n]*)
         (?P<txt_m>{_MONTH})(?P<txt_mdot>\.)?
         (?-i:(?![a-zæøå])(?!(?<=[A-ZÆØÅ])[A-ZÆØÅ]))  # ends the word, or glued text: augustAntall
@@ -138,7 +140,8 @@ WORD_LED = re.compile(
         (?P<my_m>{_MONTH})\.?,?{_GAP}(?:i\s+)?(?P<my_y>(?:19|20)\d{{2}})(?![\d]|[.,/-]\d))
     # høsten 2018, våren 2019, vår og høst 2019, vinteren 2018/2019
   | (?P<sn>(?<![\w])(?:(?P<sn_1>{_SEASON}){_GAP}(?:og|eller|/|{DASH}){_GAP})?
-        (?P<sn_n>{_SEASON}){_GAP}(?:i\s+)?(?P<sn_y>(?:19|20)\d{{2}})
+        (?P<sn_n>{_SEASON}){_GAP}(?:i\s+)?
+        (?:(?P<sn_y>(?:19|20)\d{{2}})|[-'’](?P<sn_yy>\d{{2}})(?!\d))      # våren 2017, våren -17
         (?:[^\S\n]*(?:/|{DASH})[^\S\n]*(?P<sn_y2>(?:19|20)?\d{{2}}))?(?![\d]|[.,/-]\d))
     # Q3 2019
   | (?P<q>(?<!\w)Q(?P<q_n>[1-4])[^\S\n]*-?[^\S\n]*(?P<q_y>(?:19|20)\d{{2}})(?!\d))
@@ -178,7 +181,7 @@ TRAP_BEFORE = re.compile(
 )
 # Only a clock, numbering or amount word rules out an unmistakable dd.mm.yyyy date.
 TRAP_BEFORE_STRICT = re.compile(
-    r"(?:^|[^\w])(?:kl|versjon|rev|§+|kr|nok|tlf)\.?[^\S\n]*[:.]?[^\S\n]*$", re.IGNORECASE
+    r"(?:^|[^\w])(?:kl|versjon|§+|kr|nok|tlf)\.?[^\S\n]*[:.]?[^\S\n]*$", re.IGNORECASE
 )
 
 # A law or regulation cited by its date: "lov 28. juni 2002 nr. 57", "forskrift 15. desember".
@@ -192,6 +195,12 @@ LAW_BEFORE = re.compile(
     (?:[^\S\n]+(?:av|frå|fra|den|d\.|datert))?[^\S\n]*$
     """,
     re.VERBOSE | re.IGNORECASE,
+)
+# A unit after a number makes it a measure: "1.2 daa", "3.5 km", "12.5 %".
+UNIT_AFTER = re.compile(
+    r"[^\S\n]*(?:daa|dekar|mål|ha|km2?|km²|m2|m²|m3|m|meter|kvm|%|prosent|mill|mrd|kr|tonn|kg)"
+    r"(?![^\W\d_])",
+    re.IGNORECASE,
 )
 LAW_AFTER = re.compile(r"[^\S\n]*,?[^\S\n]*nr\.?[^\S\n]*\d")
 
@@ -224,6 +233,24 @@ NEXT_MEETING = re.compile(
     r"\b(?:neste|nytt|kommende|komande)[^\S\n]+(?:\w+[^\S\n]+)?(?:\w*møte|samling)", re.IGNORECASE
 )
 PREVIOUS_MEETING = re.compile(r"\b(?:forrige|førre|siste)[^\S\n]+\w*møte", re.IGNORECASE)
+# "utsatt fra møtet 9. oktober", "flyttet fra 3. mai": the date a meeting was moved away from.
+POSTPONED = re.compile(
+    r"\b(?:utsatt|utsett|flyttet|flytta|forskjøvet|endret|endra)[^\S\n]+(?:fra|frå)[^\S\n]+"
+    r"(?:[^\W\d_]+[^\S\n]+){0,3}(?:den[^\S\n]+)?$",
+    re.IGNORECASE,
+)
+# "Innkalling sendt 29.11.2019", "Utsendt:": the day a letter went out.
+SENT = re.compile(
+    rf"\b(?:sendt|utsendt|sendt[^\S\n]+ut|sendes|dato[^\S\n]+for[^\S\n]+utsending)"
+    rf"[^\S\n]*(?:den|d\.)?[^\S\n]*:?[^\S\n]*(?:(?:{_WEEKDAY})\.?,?[^\S\n]*)?$",
+    re.IGNORECASE,
+)
+# "Rev: 25.05.2011", "Revidert 3.4.2019", "Sist endret:": a revision stamp on a plan or form.
+REVISED = re.compile(
+    r"(?:^|[^\w])(?:rev|revidert|revisjon|revisjonsdato|sist[^\S\n]+endret|sist[^\S\n]+revidert)"
+    r"\.?[^\S\n]*(?:den|d\.)?[^\S\n]*:?[^\S\n]*$",
+    re.IGNORECASE,
+)
 APPROVAL = re.compile(r"\bgodkjen", re.IGNORECASE)  # godkjenning, godkjent, godkjennes
 # "Protokollen er godkjent av leder 20.06.2018": these minutes, signed, not earlier ones.
 SELF_APPROVED = re.compile(
@@ -248,6 +275,10 @@ SIGNED = re.compile(
       [^\S\n]*:?[^\S\n]*(?:(?:{_WEEKDAY})\.?,?[^\S\n]*)?)$                      # "Sendt: fredag"
     """,
     re.VERBOSE,
+)
+# A weekday straight before a day: "onsdag 22. februar", "tirsdag den 3.5".
+WEEKDAY_BEFORE = re.compile(
+    rf"(?<!\w)(?P<weekday>{_WEEKDAY})\.?,?[^\S\n]*(?:(?:den|d\.)[^\S\n]*)?$", re.IGNORECASE
 )
 DAY_INTRO = re.compile(rf"(?:^|[^\w])(?:den|(?-i:d)\.|{_WEEKDAY})\.?,?[^\S\n]*$", re.IGNORECASE)
 # Words that make a bare "20.2." or "16.09" a date: "innen mandag 20.2.", "den 16.09".
@@ -293,13 +324,14 @@ NUMBER_SPOT = re.compile(
     re.VERBOSE,
 )
 WEEK_SPOT = re.compile(
-    r"""
+    rf"""
     (?<!\w)(?i:uke|uka|ukene|veke|veka|vekene|veko)[^\S\n]*+(?:nr\.?[^\S\n]*+)?(?=\d)  # uke 12
   | (?<!\w)Q(?=[1-4])                                                              # Q3 2019
+  | (?<!\w)(?i:{_SEASON})[^\S\n]*+(?=[-'’]\d\d(?!\d))                           # våren -17
     """,
     re.VERBOSE,
 )
-WEEK_LETTERS = ("uk", "Uk", "UK", "vek", "Vek", "VEK", "Q")
+WEEK_LETTERS = ("uk", "Uk", "UK", "vek", "Vek", "VEK", "Q", "år", "ÅR", "øst", "ØST", "aust")
 COMPACT_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
 BLANK_PREFIX = re.compile(
     rf"^[^\S\n]*(?:(?:den|d\.)[^\S\n]*)?(?:(?:{_WEEKDAY})\.?,?)?[^\S\n]*$", re.IGNORECASE

@@ -13,8 +13,11 @@ from .patterns import (
     MEETING_SENTENCE,
     MINUTES_WORD,
     NEXT_MEETING,
+    POSTPONED,
     PREVIOUS_MEETING,
+    REVISED,
     SELF_APPROVED,
+    SENT,
     SENTENCE_BREAK,
     SIGNED,
 )
@@ -46,10 +49,16 @@ def find_role(text: str, found: FoundDate) -> str:
         return "signed"
     if PREVIOUS_MEETING.search(clause) or (APPROVAL.search(line) and MINUTES_WORD.search(clause)):
         return "previous_meeting"
+    if POSTPONED.search(clause):  # "utsatt fra møtet 9. oktober": the meeting that did not happen
+        return "previous_meeting"
+    if REVISED.search(clause):
+        return "revised"
     if NEXT_MEETING.search(clause):
         return "next_meeting"
     if DEADLINE.search(clause):
         return "deadline"
+    if SENT.search(clause):  # "Innkalling sendt 29.11.2019": when the letter left, not the meeting
+        return "signed"
     if MEETING_LABEL.search(before) or MEETING_SENTENCE.search(clause):
         return "meeting"
     is_range = found.start != found.end or (

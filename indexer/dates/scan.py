@@ -32,6 +32,7 @@ from .patterns import (
     SEASONS,
     TRAP_BEFORE,
     TRAP_BEFORE_STRICT,
+    UNIT_AFTER,
     WEEK_LETTERS,
     WEEK_SPOT,
     WORD_LED,
@@ -155,6 +156,8 @@ def _numeric(text: str, page: int, match: re.Match[str]) -> Iterator[FoundDate]:
         day_text, month_text = match["num_d"], match["num_dot"] or ""
         if not before.strip() and len(day_text) == 1 and len(month_text) == 1:
             return  # "1.2.10 Innledning" at the start of a line is a section number
+        if match["num_d1"] is None and match["num_dot"] and _is_item_number(text, match):
+            return  # "14.2.10 ... 14.2.23": numbered agenda items, not days of several years
         year = int(raw_year) + (2000 if int(raw_year) < 70 else 1900)
     else:
         year = int(raw_year)
@@ -168,14 +171,29 @@ def _numeric(text: str, page: int, match: re.Match[str]) -> Iterator[FoundDate]:
     yield from _two_days(page, match, "num", year, first, (month, day), match.end())
 
 
+def _is_item_number(text: str, match: re.Match[str]) -> bool:
+    """Whether "14.2.10" has a sibling "14.2.23" nearby: item numbers share their head."""
+    head = text[match.start("num_d") : match.start("num_y")]
+    sibling = re.compile(rf"(?<![\d.]){re.escape(head)}(\d{{1,3}})(?!\d|[.,]\d)")
+    window = text[max(0, match.start() - 600) : match.end() + 600]
+    return len({found[1] for found in sibling.finditer(window)}) > 1
+
+
 def _day_month(text: str, page: int, match: re.Match[str]) -> Iterator[FoundDate]:
     """A yearless "16.09." (or "den 16.09"), unless it is a heading number or a clock time."""
     line_start = text.rfind("\n", 0, match.start()) + 1
     before = text[max(line_start, match.start() - 40) : match.start()]
     if TRAP_BEFORE.search(before):
         return
+    if UNIT_AFTER.match(text, match.end()):
+        return  # "1.2 daa", "12.5 %": a measure with a decimal point
     in_list = DM_LIST.match(text, line_start) is not None
-    if not in_list and not DM_INTRO.search(before):
+    first_day = int(match["dm_d1"]) if match["dm_d1"] else None
+    # "20.–21.9": a range of days is itself a date form that numbering does not take.
+    is_range = first_day is not None and 0 < int(match["dm_d"]) - first_day <= 14
+    if first_day is not None and not is_range:
+        return
+    if not in_list and not is_range and not DM_INTRO.search(before):
         # Without "den", "innen", "per" or a weekday only "31.08. tas" passes: a padded month
         # and a dot that does not end the sentence. "10.10" may be a clock time, "1.2." a
         # section number, "Rom 12.10." a reference.
@@ -185,16 +203,9 @@ def _day_month(text: str, page: int, match: re.Match[str]) -> Iterator[FoundDate
             return
     month, day = int(match["dm_m"]), int(match["dm_d"])
     if make_date(2000, month, day) is not None:
-        yield FoundDate(
-            None,
-            None,
-            "day",
-            page,
-            match.start(),
-            match.end(),
-            year_free=(month, day, month, day),
-            has_year=False,
-        )
+        first = day if first_day is None else first_day
+        year_free = (month, first, month, day)
+        yield FoundDate(None, None, "day", page, *match.span(), year_free=year_free, has_year=False)
 
 
 def _day_slash_month(text: str, page: int, match: re.Match[str]) -> Iterator[FoundDate]:
@@ -303,7 +314,11 @@ def _month_span(page: int, match: re.Match[str]) -> Iterator[FoundDate]:
 
 def _seasons(page: int, match: re.Match[str]) -> Iterator[FoundDate]:
     """One or two Norwegian seasons of a written year (vinter = December to February)."""
-    year = int(match["sn_y"])
+    if match["sn_y"]:
+        year = int(match["sn_y"])
+    else:  # "våren -17": a two-digit year after a dash or an apostrophe
+        short = int(match["sn_yy"])
+        year = short + (2000 if short < 70 else 1900)
     last_year = year
     if match["sn_y2"]:
         tail = match["sn_y2"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,7 +16,9 @@ from .patterns import (
     DM_LIST,
     FULL_DATE,
     OTHER_YEAR_BEFORE,
+    PARSER_INFO,
     SENTENCE_BREAK,
+    WEEKDAY_BEFORE,
     YEAR_SWITCH_DAYS,
 )
 from .scan import dates_in_filename
@@ -138,3 +142,37 @@ def span_in_year(item: FoundDate, year: int) -> tuple[date, date] | None:
     if first is None or last is None or first > last:
         return None
     return first, last
+
+
+def written_weekday(text: str, item: FoundDate) -> int | None:
+    """The weekday (0 = Monday) written just before a yearless day: "onsdag 22. februar"."""
+    match = WEEKDAY_BEFORE.search(text, max(0, item.char_start - 30), item.char_start)
+    if match is None or item.year_free is None:
+        return None
+    number = PARSER_INFO.weekday(unicodedata.normalize("NFC", match["weekday"]))
+    return None if number is None else int(number)
+
+
+def document_years(pages: Sequence[str]) -> list[int]:
+    """The plausible years a document writes on its own, most often written first."""
+    counts = Counter(int(m["y"]) for page in pages for m in BARE_YEAR.finditer(page))
+    return [year for year, _ in counts.most_common() if plausible(year)]
+
+
+def year_of_weekday(
+    item: FoundDate, weekday: int, resolved: tuple[date, date] | None, years: Sequence[int]
+) -> tuple[date, date] | None:
+    """The span in the nearest year whose calendar agrees with the written weekday.
+
+    The year found from context is tried first, then its neighbours, then the years the
+    document names; when no year agrees the context's choice stands.
+    """
+    options: list[int] = []
+    if resolved is not None:
+        options = [resolved[0].year, resolved[0].year + 1, resolved[0].year - 1]
+    options.extend(years)
+    for year in options:
+        span = span_in_year(item, year)
+        if span is not None and span[0].weekday() == weekday:
+            return span
+    return resolved
