@@ -231,7 +231,8 @@ def test_day_ranges_and_short_seasons(
             [("25.05.2011", date(2011, 5, 25), date(2011, 5, 25), "revised")],
         ),
         (
-            "Jf. forskrift av 1. desember 1999 nr 1566 og plan- og bygningsloven av 27.06.2008 nr. 71.",
+            "Jf. forskrift av 1. desember 1999 nr 1566 og "
+            "plan- og bygningsloven av 27.06.2008 nr. 71.",
             [
                 ("1. desember 1999", date(1999, 12, 1), date(1999, 12, 1), "law"),
                 ("27.06.2008", date(2008, 6, 27), date(2008, 6, 27), "law"),

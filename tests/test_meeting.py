@@ -440,12 +440,18 @@ def test_dates_and_meeting_date_of_unseen_documents(
 
 
 def test_a_postponed_from_date_is_not_the_meeting() -> None:
-    text = "Referat fra styremøte\nDato: 6.11.2020\nSted: Teams\nMøtet ble utsatt fra møtet 9. oktober 2020.\n"
+    text = (
+        "Referat fra styremøte\nDato: 6.11.2020\nSted: Teams\n"
+        "Møtet ble utsatt fra møtet 9. oktober 2020.\n"
+    )
     assert _meeting(text, "minutes")[0] == date(2020, 11, 6)
 
 
 def test_the_day_a_notice_was_sent_is_not_the_meeting() -> None:
-    text = "Innkalling til møte i regionrådet\nInnkalling sendt 29.11.2019\nMøtet holdes 12.12.2019 kl. 10.00\n"
+    text = (
+        "Innkalling til møte i regionrådet\nInnkalling sendt 29.11.2019\n"
+        "Møtet holdes 12.12.2019 kl. 10.00\n"
+    )
     assert _meeting(text, "notice")[0] == date(2019, 12, 12)
     assert _meeting(
         "Innkalling til styremøte\nInnkalling sendt 29.11.2019\nSaksliste\n", "notice"
