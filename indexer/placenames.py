@@ -101,6 +101,7 @@ class Matcher:
                     self.region_keys[sep_key(variant).casefold()] = None
         self.targets: dict[str, list[Target]] = {}
         self.needs_context: set[str] = set()
+        self.lower_keys: set[str] = set()
         for kommune in municipalities.values():
             for surface in (*kommune.names, *kommune.sami, *kommune.kven):
                 self._add_surface(surface, ("kommune", kommune.name), draft)
@@ -131,6 +132,12 @@ class Matcher:
         variants = {surface, surface.upper()}
         if not is_word and len(surface) >= 5:
             variants |= _fold_variants(surface) | _fold_variants(surface.upper())
+        if not is_word and len(surface) >= 4 and surface.lower() != surface:
+            # Text layers that lost their capitals: "lyngen kommune", "i kristiansand". The
+            # lower-case form is weighed like a word-like name: it needs a place context.
+            lower = surface.lower()
+            variants.add(lower)
+            self.lower_keys.add(sep_key(lower))
         for variant in variants:
             key = sep_key(variant)
             if target not in self.targets.setdefault(key, []):

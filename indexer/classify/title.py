@@ -134,7 +134,7 @@ def find_title_line(lines: list[str]) -> int | None:
             if any(not _is_letterhead(lines[j]) for j in window):
                 break  # the body has begun; a heading further down is a section's
             continue
-        if not _is_furniture(line) and not line[:1].islower():
+        if not _is_furniture(line) and not line[:1].islower() and _has_word(line):
             window.append(i)
     for i in window:
         if _TITLE_WORDS.match(lines[i]):
@@ -144,6 +144,14 @@ def find_title_line(lines: list[str]) -> int | None:
         if not _is_address(lines, i):
             return i
     return plain[0] if plain else window[0] if window else None
+
+
+def _has_word(line: str) -> bool:
+    """Whether a line holds a word of two letters or more: a title is never a single letter."""
+    return _TWO_LETTERS.search(line) is not None
+
+
+_TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
 
 
 def _is_address(lines: list[str], i: int) -> bool:
