@@ -102,6 +102,8 @@ def test_pages_without_digits_cost_nothing() -> None:
         ("referat-20190321.pdf", [date(2019, 3, 21)]),
         ("Skiptvet_114_2019-09-10%2B%282%29.pdf", [date(2019, 9, 10)]),
         ("Referat 15.03.16", [date(2016, 3, 15)]),
+        ("referat_08032024.pdf", [date(2024, 3, 8)]),
+        ("referat-styremote_2024_03_08.md", [date(2024, 3, 8)]),
         ("Sak 12-16 saksliste.pdf", []),
         ("Innkalling Nord-Troms regionråd mars 2019.txt", []),
     ],

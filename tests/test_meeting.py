@@ -464,3 +464,12 @@ def test_the_day_a_notice_was_sent_is_not_the_meeting() -> None:
 def test_a_notice_gives_the_weekday_and_the_year_comes_from_the_calendar() -> None:
     text = "Innkalling til årsmøte 2023\nMøtet holdes onsdag 22. februar klokken 16:15 på rådhuset."
     assert _meeting(text, "notice")[0] == date(2023, 2, 22)
+
+
+def test_minutes_whose_only_date_is_a_day_first_file_name() -> None:
+    text = "Referat fra styringsgruppen\nTil stede: Harstad og Kvæfjord\nSak 1 Status"
+    day, evidence = _meeting(text, "minutes", filename="referat_styringsgruppe_15062022.md")
+    assert (day, evidence) == (
+        date(2022, 6, 15),
+        Evidence("meeting_date", "2022-06-15", 0, "referat_styringsgruppe_15062022.md"),
+    )

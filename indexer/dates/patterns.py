@@ -333,6 +333,9 @@ WEEK_SPOT = re.compile(
 )
 WEEK_LETTERS = ("uk", "Uk", "UK", "vek", "Vek", "VEK", "Q", "år", "ÅR", "øst", "ØST", "aust")
 COMPACT_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
+# File names: 08032024 (day first), 2024 03 08 (an ISO date whose dashes were underscores).
+COMPACT_DAY_FIRST = re.compile(r"(?<!\d)(?P<d>[0-3]\d)(?P<m>[01]\d)(?P<y>(?:19|20)\d{2})(?!\d)")
+SPACED_ISO = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2}) (?P<m>[01]\d) (?P<d>[0-3]\d)(?!\d)")
 BLANK_PREFIX = re.compile(
     rf"^[^\S\n]*(?:(?:den|d\.)[^\S\n]*)?(?:(?:{_WEEKDAY})\.?,?)?[^\S\n]*$", re.IGNORECASE
 )

@@ -18,6 +18,7 @@ from .days import FoundDate, make_date, month_end, month_number, plausible, week
 from .patterns import (
     ABBREVIATIONS,
     COMPACT_DATE,
+    COMPACT_DAY_FIRST,
     DASH,
     DAY_INTRO,
     DM_CONTEXT,
@@ -30,6 +31,7 @@ from .patterns import (
     ORDINALS,
     PARSER_INFO,
     SEASONS,
+    SPACED_ISO,
     TRAP_BEFORE,
     TRAP_BEFORE_STRICT,
     UNIT_AFTER,
@@ -47,7 +49,8 @@ def dates_in_filename(filename: str) -> list[date]:
     days = [f.start for f in scan_page(stem, 1) if f.precision == "day" and f.start is not None]
     days.extend(
         day
-        for match in COMPACT_DATE.finditer(stem)
+        for pattern in (COMPACT_DATE, COMPACT_DAY_FIRST, SPACED_ISO)
+        for match in pattern.finditer(stem)
         if (day := make_date(int(match["y"]), int(match["m"]), int(match["d"]))) is not None
     )
     return days
