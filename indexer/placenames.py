@@ -45,6 +45,23 @@ def _fold_variants(name: str) -> set[str]:
     return {"".join(p) for p in itertools.product(*(_FOLDS.get(c, (c,)) for c in name))}
 
 
+# Letter pairs PDF fonts set as one ligature glyph, which a text layer may lose in part
+# ("Kristansand") or whole ("Krisansand").
+_LIGATURES = ("ti", "fi", "fl", "ff", "ft", "tt")
+
+
+def _ligature_variants(name: str) -> set[str]:
+    """A name as a text layer that lost one of its ligatures spells it."""
+    variants: set[str] = set()
+    for pair in _LIGATURES:
+        start = name.find(pair, 1)
+        while start > 0:
+            variants.add(name[:start] + pair[0] + name[start + 2 :])
+            variants.add(name[:start] + name[start + 2 :])
+            start = name.find(pair, start + 1)
+    return variants
+
+
 def _cases(char: str) -> set[str]:
     return {char, char.lower(), char.upper(), char.casefold()}
 
@@ -132,6 +149,8 @@ class Matcher:
         variants = {surface, surface.upper()}
         if not is_word and len(surface) >= 5:
             variants |= _fold_variants(surface) | _fold_variants(surface.upper())
+        if not is_word and len(surface) >= 7:
+            variants |= _ligature_variants(surface)
         if not is_word and len(surface) >= 4 and surface.lower() != surface:
             # Text layers that lost their capitals: "lyngen kommune", "i kristiansand". The
             # lower-case form is weighed like a word-like name: it needs a place context.

@@ -332,6 +332,10 @@ def test_extra_file_that_is_missing_or_not_text(tmp_path: Path) -> None:
         ("Møtet ble holdt i kristiansand og arendal.", ("Arendal", "Kristiansand")),
         # Without a place context a lower-case name is no kommune.
         ("sortland er et ord her", ()),
+        # A text layer that lost a ligature, in part or whole.
+        ("Plan og bygg, Kristansand kommune", ("Kristiansand",)),
+        ("Kommune Krisansand Adresse Rådhusgata 20", ("Kristiansand",)),
+        ("Hafjelldal kommune", ("Hattfjelldal",)),
     ],
 )
 def test_middle_names_and_lower_case_names(
