@@ -7,10 +7,14 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from archive.models import Evidence
 
-from .gazetteer import Gazetteer
+if TYPE_CHECKING:
+    from archive import Archive
+
+from .gazetteer import Gazetteer, load_gazetteer
 from .placenames import Matcher, sep_key
 
 
@@ -355,3 +359,12 @@ def unknown_place_names(
             ):
                 counts[word] += 1
     return [(word, n) for word, n in counts.most_common() if n >= minimum][:limit]
+
+
+def unknown_places_in(archive: Archive) -> list[tuple[str, int]]:
+    """unknown_place_names over every page of an archive, against its own gazetteer."""
+    from .ingest import gazetteer_file  # the ingest path is heavy; only this command needs it
+
+    catalog = archive.catalog
+    texts = (page for doc_id in catalog.ids() for page in catalog.pages(doc_id))
+    return unknown_place_names(texts, load_gazetteer(gazetteer_file(archive.config)))

@@ -354,3 +354,22 @@ def test_unknown_place_names_are_offered_for_the_gazetteer(gazetteer: Gazetteer)
         ("Vesterålen", 4),
         ("Stokmarknes", 2),
     ]
+
+
+def test_stats_lists_place_names_missing_from_the_gazetteer(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from indexer.cli import cli
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(3):
+        (docs / f"referat{n}.txt").write_text(
+            f"Referat fra Vesterålen regionråd {n + 1}. mars 2024\nMøtet i Sortland.\n", "utf-8"
+        )
+    home = ["--home", str(tmp_path / "arkiv-data")]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*home, "index", str(docs)]).exit_code == 0
+    result = runner.invoke(cli, [*home, "stats", "--places"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == "not in the gazetteer: Vesterålen 3"
