@@ -113,6 +113,11 @@ class Archive:
     def known_hashes(self) -> frozenset[str]:
         return frozenset(self.catalog.shas())
 
+    def page_texts(self) -> Iterator[str]:
+        """Every stored page's text, document by document, one page at a time."""
+        for doc_id in self.catalog.ids():
+            yield from self.catalog.pages(doc_id)
+
     @property
     def schema_version(self) -> int:
         return self.catalog.schema_version

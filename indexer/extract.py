@@ -6,7 +6,7 @@ import codecs
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -20,6 +20,7 @@ from pdfminer.psexceptions import PSException
 
 from archive.errors import EncryptedError, ExtractionError, UnsupportedTypeError
 
+from .cleanup import clean_pages
 from .ocr import page_needs_ocr
 from .pdftext import GlyphDevice, page_text
 
@@ -67,6 +68,12 @@ class Extraction:
 
 def extract_text(path: Path, *, password: str | None = None) -> Extraction:
     """Read a PDF or text file (type decided by content); raise ExtractionError with a reason."""
+    raw = _extract_raw(path, password=password)
+    return replace(raw, pages=clean_pages(raw.pages, path.name))
+
+
+def _extract_raw(path: Path, *, password: str | None = None) -> Extraction:
+    """The text of a PDF or text file as its layout gave it."""
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
     if not head:

@@ -26,7 +26,9 @@ FILE_NAME_BONUS = 40  # a text date the file name repeats
 FILE_NAME_SCORE = 60  # the file name's date beats any text date scoring less
 CLOCK_BONUS = 10  # "15. mars kl. 10.00": a meeting has a start time
 HEADER_CHARS = 1200
-NOT_THE_MEETING = frozenset({"law", "next_meeting", "previous_meeting", "deadline", "signed"})
+NOT_THE_MEETING = frozenset(
+    {"law", "next_meeting", "previous_meeting", "deadline", "signed", "revised"}
+)
 
 # A date and a clock time glued by "_" or "T", as systems name saved files and e-mail parts.
 _FILE_STAMP = re.compile(r"(?:19|20)\d\d-?[01]\d-?[0-3]\d[_T][0-2]\d[0-5]\d(?:[0-5]\d)?(?!\d)")

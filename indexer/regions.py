@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from archive.models import Evidence
 
-from .gazetteer import Gazetteer, Matcher, sep_key
+if TYPE_CHECKING:
+    from archive import Archive
+
+from .gazetteer import Gazetteer, load_gazetteer
+from .placenames import Matcher, sep_key
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,24 @@ _PERSON_AFTER = re.compile(
 )
 # Where a capitalised word starts a sentence, a heading or a list item, and so says
 # nothing about the name after it.
+# A capitalised word straight after a name, ending the name: the surname in "Rikke Gausdal Larsen".
+_SURNAME_AFTER = re.compile(
+    r"[ \t\u00a0](?P<word>[A-ZÆØÅ][a-zæøåäöüéè]+(?:-[A-ZÆØÅ][a-zæøåäöüéè]+)?)\b"
+)
+# Capitalised words before a place that are no given names: labels, prepositions, headings.
+_NOT_GIVEN_NAMES = frozenset(
+    {
+        "Til", "Fra", "Frå", "Kopi", "Sted", "Stad", "Dato", "Sak", "Møte", "Referat", "Om", "I",
+        "Og", "Ved", "Mot", "Mellom", "Region", "Kommune", "Fylke", "Ordfører", "Rådmann",
+        "Kommunedirektør", "Varaordfører", "Leder", "Nestleder", "Medlem", "Vara",
+    }
+)  # fmt: skip
+# Words after a place name that make it part of a place or institution: "Narvik Rådhus".
+_PLACE_NOUNS = (
+    "kommun", "region", "råd", "fylke", "formannskap", "havn", "sykehus", "stasjon", "sentrum",
+    "lufthavn", "bibliotek", "skole", "kirke", "hotel", "næring", "energi", "kraft",
+    "museum", "senter", "idrett", "videregående", "vgs",
+)  # fmt: skip
 _SENTENCE_START = frozenset('.!?:;•*·-–—"«»(\n')
 # Capitalised words that often stand before a place name inside a sentence and are no
 # given name: "Visit Narvik", "Scandic Harstad", "Nordre Follo".
@@ -115,7 +139,7 @@ def find_places(pages: Sequence[str], gazetteer: Gazetteer) -> Places:
                         key=key,
                         start=match.start(),
                         end=match.end(),
-                        needs_context=key in matcher.needs_context,
+                        needs_context=key in matcher.needs_context or key in matcher.lower_keys,
                         is_upper=name.isupper() and len(name) > 1,
                     )
                 )
@@ -205,8 +229,25 @@ def _is_person(text: str, candidate: _Candidate, matcher: Matcher) -> bool:
             # A capitalised word inside a sentence is a proper noun; before a place name
             # that is most often a given name we do not know: "2) Lisbeth Melhus".
             return True
+    if _is_middle_name(text, candidate, word, matcher):
+        return True
     after = _PERSON_AFTER.match(text, candidate.end, candidate.end + 40)
     return after is not None and (after["word"] is None or after["word"] in matcher.first_names)
+
+
+def _is_middle_name(text: str, candidate: _Candidate, word: str, matcher: Matcher) -> bool:
+    """A kommune name between a given name and a surname: "Rikke Gausdal Larsen"."""
+    if candidate.is_upper or not _NAME_WORD.fullmatch(word) or word in _NOT_GIVEN_NAMES:
+        return False
+    if word in _PLACE_PREFIXES or word.endswith(_INSTITUTION_ENDINGS):
+        return False
+    if _is_place_word(word, matcher):
+        return False
+    surname = _SURNAME_AFTER.match(text, candidate.end)
+    if surname is None:
+        return False
+    following = surname["word"]
+    return not _is_place_word(following, matcher) and not following.lower().startswith(_PLACE_NOUNS)
 
 
 def _word_before(text: str, start: int) -> tuple[str, str]:
@@ -281,3 +322,47 @@ def _resolve(
 
 def _as(evidence: Evidence, kind: str, value: str) -> Evidence:
     return Evidence(field=kind, value=value, page=evidence.page, snippet=evidence.snippet)
+
+
+# Capitalised words, hyphenated ones included: "Vesterålen", "Nord-Salten".
+_CAPITALISED = re.compile(r"(?<![\w@./-])[A-ZÆØÅ][a-zæøå]{3,}(?:-[A-ZÆØÅ][a-zæøå]{2,})?(?![\w@])")
+# Endings that make a capitalised word look like a place or a region.
+_PLACE_ENDINGS = (
+    "regionen", "rådet", "land", "fjord", "fjorden", "dal", "dalen", "øy", "øya", "øyene",
+    "vik", "vika", "nes", "sund", "sundet", "berg", "målet", "ålen", "marka", "bygd", "salten",
+)  # fmt: skip
+
+
+def unknown_place_names(
+    texts: Iterable[str], gazetteer: Gazetteer, *, minimum: int = 3, limit: int = 20
+) -> list[tuple[str, int]]:
+    """Frequent capitalised place-like names the gazetteer does not know, most frequent first.
+
+    A hint for `gazetteer.toml`: words that end like places ("Vesterålen", "Indre Salten"),
+    or that stand after "i" or before "regionråd" or "kommune", and are no known name.
+    """
+    matcher = gazetteer.matcher
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for match in _CAPITALISED.finditer(text):
+            word = match[0]
+            if word in matcher.first_names or _is_place_word(word, matcher):
+                continue
+            if word in _NOT_GIVEN_NAMES or word in _PLACE_PREFIXES:
+                continue
+            before = text[max(0, match.start() - 4) : match.start()]
+            after = text[match.end() : match.end() + 12].lower()
+            if (
+                word.lower().endswith(_PLACE_ENDINGS)
+                or re.search(r"(?<!\w)(?:i|fra|til)\s$", before)
+                or re.match(r"\s(?:regionråd|kommune|region)", after)
+            ):
+                counts[word] += 1
+    return [(word, n) for word, n in counts.most_common() if n >= minimum][:limit]
+
+
+def unknown_places_in(archive: Archive) -> list[tuple[str, int]]:
+    """unknown_place_names over every page of an archive, against its own gazetteer."""
+    from .ingest import gazetteer_file  # the ingest path is heavy; only this command needs it
+
+    return unknown_place_names(archive.page_texts(), load_gazetteer(gazetteer_file(archive.config)))

@@ -217,3 +217,34 @@ def test_confidence_is_lower_when_cues_disagree() -> None:
 )  # fmt: skip
 def test_find_title(pages: list[str], filename: str, title: str) -> None:
     assert find_title(pages, filename) == title
+
+
+MARKDOWN_MINUTES = """# Møtereferat – styremøte i Vesterålen regionråd 08.03.2024
+
+**Sted:** Sortland rådhus
+
+## Agenda
+
+1. Godkjenning av innkalling og saksliste
+2. Regional transportplan
+
+## Vedtak
+
+- Regional transportplan tas til orientering.
+"""
+
+
+def test_markdown_minutes_with_an_agenda_heading_stay_minutes() -> None:
+    from indexer.cleanup import clean_pages
+
+    pages = clean_pages([MARKDOWN_MINUTES], "referat-2024-03-08.md")
+    assert classify_document(pages, "referat-2024-03-08.md").doctype == "minutes"
+    assert find_title(pages, "referat-2024-03-08.md") == (
+        "Møtereferat – styremøte i Vesterålen regionråd 08.03.2024"
+    )
+
+
+def test_a_title_is_never_a_single_letter() -> None:
+    # A vertical stamp read one letter a line stands above the heading.
+    pages = ["J\nKulturminneplan for Senja\nPlanen gjelder for perioden 2024 til 2030."]
+    assert find_title(pages, "x.pdf") == "Kulturminneplan for Senja"

@@ -102,6 +102,8 @@ def test_pages_without_digits_cost_nothing() -> None:
         ("referat-20190321.pdf", [date(2019, 3, 21)]),
         ("Skiptvet_114_2019-09-10%2B%282%29.pdf", [date(2019, 9, 10)]),
         ("Referat 15.03.16", [date(2016, 3, 15)]),
+        ("referat_08032024.pdf", [date(2024, 3, 8)]),
+        ("referat-styremote_2024_03_08.md", [date(2024, 3, 8)]),
         ("Sak 12-16 saksliste.pdf", []),
         ("Innkalling Nord-Troms regionråd mars 2019.txt", []),
     ],
@@ -170,3 +172,110 @@ def test_a_full_month_name_leaves_the_full_stop_to_the_sentence() -> None:
         for m in find_dates(["Forslaget kom 20. oktober. Frist 30. okt."], reference_year=2022)
     ]
     assert texts == ["20. oktober", "30. okt."]
+
+
+def _spans(text: str, **kwargs: Any) -> list[tuple[str, date, date, str]]:
+    return [(m.text, m.start, m.end, m.role) for m in find_dates([text], **kwargs)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Samlingen 28/29. april 2016 på Bardufoss.",
+            [("28/29. april 2016", date(2016, 4, 28), date(2016, 4, 29), "meeting")],
+        ),
+        (
+            "Dato: 1.9.2019\nSamling i Narvik 20.–21.9 for alle rådmenn.",
+            [
+                ("1.9.2019", date(2019, 9, 1), date(2019, 9, 1), "mention"),
+                ("20.–21.9", date(2019, 9, 20), date(2019, 9, 21), "meeting"),
+            ],
+        ),
+        (
+            "Kurs 2.-3.10. i Tromsø. Påmelding sendt 1.9.2018",
+            [
+                ("2.-3.10.", date(2018, 10, 2), date(2018, 10, 3), "mention"),
+                ("1.9.2018", date(2018, 9, 1), date(2018, 9, 1), "signed"),
+            ],
+        ),
+        (
+            "Arbeidet starter våren -17 og avsluttes høsten '18.",
+            [
+                ("våren -17", date(2017, 3, 1), date(2017, 5, 31), "mention"),
+                ("høsten '18", date(2018, 9, 1), date(2018, 11, 30), "mention"),
+            ],
+        ),
+    ],
+)
+def test_day_ranges_and_short_seasons(
+    text: str, expected: list[tuple[str, date, date, str]]
+) -> None:
+    assert _spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Dato: 6.11.2020\nMøtet ble utsatt fra møtet 9. oktober 2020.",
+            [
+                ("6.11.2020", date(2020, 11, 6), date(2020, 11, 6), "mention"),
+                ("9. oktober 2020", date(2020, 10, 9), date(2020, 10, 9), "previous_meeting"),
+            ],
+        ),
+        (
+            "Innkalling sendt 29.11.2019",
+            [("29.11.2019", date(2019, 11, 29), date(2019, 11, 29), "signed")],
+        ),
+        (
+            "Rev: 25.05.2011\nPlanbeskrivelse",
+            [("25.05.2011", date(2011, 5, 25), date(2011, 5, 25), "revised")],
+        ),
+        (
+            "Jf. forskrift av 1. desember 1999 nr 1566 og "
+            "plan- og bygningsloven av 27.06.2008 nr. 71.",
+            [
+                ("1. desember 1999", date(1999, 12, 1), date(1999, 12, 1), "law"),
+                ("27.06.2008", date(2008, 6, 27), date(2008, 6, 27), "law"),
+            ],
+        ),
+    ],
+)
+def test_roles_of_postponed_sent_revised_and_law_dates(
+    text: str, expected: list[tuple[str, date, date, str]]
+) -> None:
+    assert _spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Saksliste\n14.2.10 Budsjett 2024\n14.2.23 Regnskap\n14.2.24 Eventuelt",
+        "Vedtak i sakene 14.2.10, 14.2.23 og 14.2.24.",
+        "Arealet økes fra 1.2 daa til 3.4 daa.",
+    ],
+)
+def test_item_numbers_and_areas_are_not_dates(text: str) -> None:
+    assert [m for m in find_dates([text]) if m.precision == "day"] == []
+
+
+def test_a_single_item_number_shaped_like_a_date_is_still_a_date() -> None:
+    assert _spans("Referat 14.2.10 Narvik") == [
+        ("14.2.10", date(2010, 2, 14), date(2010, 2, 14), "meeting")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Innkalling til årsmøte 2023\nMøtet holdes onsdag 22. februar klokken 16:15.",
+            date(2023, 2, 22),
+        ),
+        # The first written year, 2019, would make 12 March a Tuesday; "torsdag" picks 2020.
+        ("Møteplan 2019-2020\nStyremøte torsdag 12. mars kl. 10.00", date(2020, 3, 12)),
+    ],
+)
+def test_the_weekday_picks_the_year_of_a_yearless_day(text: str, expected: date) -> None:
+    assert [m.start for m in find_dates([text]) if m.precision == "day"] == [expected]

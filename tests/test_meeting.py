@@ -437,3 +437,39 @@ def test_dates_and_meeting_date_of_unseen_documents(
     found = sorted({d.isoformat() for d in Metadata(mentions=tuple(mentions)).dates})
     day, _evidence = find_meeting_date(pages, mentions, doctype=doctype)
     assert (found, day.isoformat() if day else None) == (days, meeting)
+
+
+def test_a_postponed_from_date_is_not_the_meeting() -> None:
+    text = (
+        "Referat fra styremøte\nDato: 6.11.2020\nSted: Teams\n"
+        "Møtet ble utsatt fra møtet 9. oktober 2020.\n"
+    )
+    assert _meeting(text, "minutes")[0] == date(2020, 11, 6)
+
+
+def test_the_day_a_notice_was_sent_is_not_the_meeting() -> None:
+    text = (
+        "Innkalling til møte i regionrådet\nInnkalling sendt 29.11.2019\n"
+        "Møtet holdes 12.12.2019 kl. 10.00\n"
+    )
+    assert _meeting(text, "notice")[0] == date(2019, 12, 12)
+    assert _meeting(
+        "Innkalling til styremøte\nInnkalling sendt 29.11.2019\nSaksliste\n", "notice"
+    ) == (
+        None,
+        None,
+    )
+
+
+def test_a_notice_gives_the_weekday_and_the_year_comes_from_the_calendar() -> None:
+    text = "Innkalling til årsmøte 2023\nMøtet holdes onsdag 22. februar klokken 16:15 på rådhuset."
+    assert _meeting(text, "notice")[0] == date(2023, 2, 22)
+
+
+def test_minutes_whose_only_date_is_a_day_first_file_name() -> None:
+    text = "Referat fra styringsgruppen\nTil stede: Harstad og Kvæfjord\nSak 1 Status"
+    day, evidence = _meeting(text, "minutes", filename="referat_styringsgruppe_15062022.md")
+    assert (day, evidence) == (
+        date(2022, 6, 15),
+        Evidence("meeting_date", "2022-06-15", 0, "referat_styringsgruppe_15062022.md"),
+    )

@@ -11,7 +11,7 @@ import pytest
 from archive.errors import GazetteerError
 from archive.models import Evidence
 from indexer.gazetteer import Gazetteer, load_gazetteer
-from indexer.regions import Places, find_places
+from indexer.regions import Places, find_places, unknown_place_names
 
 DATA = resources.files("indexer") / "data"
 
@@ -316,3 +316,60 @@ def test_extra_file_that_is_missing_or_not_text(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(GazetteerError, match=r"binary\.toml: not UTF-8"):
         load_gazetteer(binary)
+
+
+@pytest.mark.parametrize(
+    ("text", "municipalities"),
+    [
+        # A kommune between a given name and a surname is a middle name.
+        ("Saksbehandler: Rikke Gausdal Larsen\nTil Lillehammer kommune", ("Lillehammer",)),
+        ("Kontakt Ola Nordkapp Hansen om saken.", ()),
+        # ... but not before a place noun or after a label word.
+        ("Til Lyngen Kommune v/ordfører", ("Lyngen",)),
+        ("Møtet holdes på Narvik Rådhus.", ("Narvik",)),
+        # Lower-case names in a text layer that lost its capitals, with a place context.
+        ("høringssvar fra lyngen kommune", ("Lyngen",)),
+        ("Møtet ble holdt i kristiansand og arendal.", ("Arendal", "Kristiansand")),
+        # Without a place context a lower-case name is no kommune.
+        ("sortland er et ord her", ()),
+        # A text layer that lost a ligature, in part or whole.
+        ("Plan og bygg, Kristansand kommune", ("Kristiansand",)),
+        ("Kommune Krisansand Adresse Rådhusgata 20", ("Kristiansand",)),
+        ("Hafjelldal kommune", ("Hattfjelldal",)),
+    ],
+)
+def test_middle_names_and_lower_case_names(
+    text: str, municipalities: tuple[str, ...], gazetteer: Gazetteer
+) -> None:
+    assert places(text, gazetteer)[1] == municipalities
+
+
+def test_unknown_place_names_are_offered_for_the_gazetteer(gazetteer: Gazetteer) -> None:
+    texts = [
+        "Vesterålen regionråd møttes i Sortland. Vesterålen har fem kommuner.",
+        "Saken gjelder Vesterålen og Lofoten. Kari Nordby deltok i Stokmarknes.",
+        "Referat fra Vesterålen regionråd. Møtet i Stokmarknes. Narvik og Ofoten deltok.",
+    ]
+    assert unknown_place_names(texts, gazetteer, minimum=2) == [
+        ("Vesterålen", 4),
+        ("Stokmarknes", 2),
+    ]
+
+
+def test_stats_lists_place_names_missing_from_the_gazetteer(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from indexer.cli import cli
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(3):
+        (docs / f"referat{n}.txt").write_text(
+            f"Referat fra Vesterålen regionråd {n + 1}. mars 2024\nMøtet i Sortland.\n", "utf-8"
+        )
+    home = ["--home", str(tmp_path / "arkiv-data")]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*home, "index", str(docs)]).exit_code == 0
+    result = runner.invoke(cli, [*home, "stats", "--places"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == "not in the gazetteer: Vesterålen 3"

@@ -100,6 +100,7 @@ def date_role_label(role: str) -> str:
         "deadline": _("frist"),
         "law": _("lov eller forskrift"),
         "signed": _("signert"),
+        "revised": _("revidert"),
     }
     return labels.get(role, role)
 

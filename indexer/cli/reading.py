@@ -149,12 +149,17 @@ def export_cmd(ctx: click.Context) -> None:
 
 @cli.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--places", is_flag=True, help="Also list frequent place names not in the gazetteer.")
 @click.pass_context
-def stats_cmd(ctx: click.Context, as_json: bool) -> None:
+def stats_cmd(ctx: click.Context, as_json: bool, places: bool) -> None:
     """Counts by document type, region and year, and sizes on disk."""
     archive = open_home(ctx)
     try:
         stats = archive.stats()
+        if places:  # a hint for gazetteer.toml; see indexer/regions.py
+            from ..regions import unknown_places_in
+
+            stats["unknown_places"] = dict(unknown_places_in(archive))
     finally:
         archive.close()
     if as_json:
@@ -171,6 +176,9 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"by {title}: " + (", ".join(f"{k} {v}" for k, v in counts.items()) or "-"))
     sizes = stats["bytes"]
     click.echo("bytes: " + ", ".join(f"{k} {human_bytes(v)}" for k, v in sizes.items()))
+    if places:
+        found = stats["unknown_places"].items()
+        click.echo("not in the gazetteer: " + (", ".join(f"{k} {v}" for k, v in found) or "-"))
 
 
 def human_bytes(n: int) -> str:
