@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 
-from archive import ArchiveConfig
+from archive import ArchiveConfig, resolve_home
 from archive.catalog import Catalog
 from archive.errors import ArchiveError, QueryError
 from tests.webui_support import (
@@ -760,3 +760,104 @@ def test_the_previous_meeting_role_is_named_in_both_languages(app: Flask) -> Non
         assert date_role_label("previous_meeting") == "forrige møte"
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         assert date_role_label("previous_meeting") == "previous meeting"
+
+
+# -- a relative home, error pages in one language -------------------------------------------
+
+
+def test_a_relative_home_serves_originals_from_any_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, ids = build_archive(tmp_path / "site")
+    monkeypatch.chdir(tmp_path / "site")
+    relative = ArchiveConfig(home=Path("home"), workers=1)
+    assert relative.home == tmp_path / "site" / "home"
+    assert resolve_home("home") == tmp_path / "site" / "home"
+    app = create_app(relative, {"TESTING": True})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # as `make demo` does: started in one folder, serving from another
+    try:
+        client = app.test_client()
+        archive = app_archive(app)
+        for key, media_type in (("referat", "application/pdf"), ("sortroms", "text/plain")):
+            doc = archive.get(ids[key])
+            response = client.get(f"/doc/{doc.id}/file")
+            assert response.status_code == 200
+            assert response.mimetype == media_type
+            assert archive.config.originals_dir == config.originals_dir
+            assert response.data == archive.store.path_for(doc.sha256).read_bytes()
+            response.close()
+    finally:
+        app_archive(app).close()
+
+
+def test_an_unexpected_error_is_logged_once(
+    built: tuple[ArchiveConfig, dict[str, str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(built[0])
+
+    def fail() -> str:
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/boom", view_func=fail)
+    app.logger.disabled = False  # one logger per package, which other tests silence
+    try:
+        with caplog.at_level("ERROR"):
+            assert app.test_client().get("/boom").status_code == 500
+        tracebacks = [r for r in caplog.records if r.exc_info]
+        assert len(tracebacks) == 1
+        assert "secret internals" in str(tracebacks[0].exc_info[1])  # type: ignore[index]
+    finally:
+        app_archive(app).close()
+
+
+WERKZEUG_WORDS = (
+    "Not Found",
+    "Bad Request",
+    "Method Not Allowed",
+    "Internal Server Error",
+    "The requested URL",
+    "The server encountered",
+    "The method is not allowed",
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "path", "status", "heading"),
+    [
+        ("nb", "/nowhere", 404, "Fant ikke siden"),
+        ("en", "/nowhere", 404, "Page not found"),
+        ("nb", "/?page=abc", 400, "Vi forstod ikke søket"),
+        ("en", "/?page=abc", 400, "We could not understand the search"),
+        ("nb", "/boom", 500, "Noe gikk galt hos oss"),
+        ("en", "/boom", 500, "Something went wrong on our side"),
+        ("nb", "POST /", 405, "Forespørselen kunne ikke behandles"),
+        ("en", "POST /", 405, "The request could not be handled"),
+    ],
+)
+def test_error_pages_are_entirely_in_the_page_language(
+    built: tuple[ArchiveConfig, dict[str, str]], lang: str, path: str, status: int, heading: str
+) -> None:
+    app = create_app(built[0])
+
+    def fail() -> str:
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/boom", view_func=fail)
+    app.logger.disabled = True
+    try:
+        client = app.test_client()
+        client.set_cookie("lang", lang)
+        method, _, url = path.rpartition(" ")
+        response = client.open(url, method=method or "GET")
+        assert response.status_code == status
+        page = response.get_data(as_text=True)
+        assert f'<html lang="{lang}">' in page
+        title = re.search(r"<title>(.*?)</title>", page, re.S)
+        assert title is not None and title.group(1).strip() == f"{heading} – Regionarkiv"
+        assert f"<h1>{heading}</h1>" in page
+        for words in WERKZEUG_WORDS:
+            assert words not in page
+    finally:
+        app_archive(app).close()

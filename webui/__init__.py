@@ -90,12 +90,16 @@ def describe_error(exc: Exception) -> tuple[int, str, str]:
 def render_error(exc: Exception) -> ResponseReturnValue:
     """The one error handler: JSON for the API, an HTML page for everything else."""
     status, name, message = describe_error(exc)
-    if status >= 500:
-        original = getattr(exc, "original_exception", None) or exc
-        current_app.logger.error("error %s on %s", status, request.path, exc_info=original)
+    # Flask has already logged an unhandled exception (the one wrapped in InternalServerError);
+    # only a 5xx ArchiveError raised on purpose is ours to log, once.
+    if status >= 500 and isinstance(exc, ArchiveError):
+        current_app.logger.error("error %s on %s", status, request.path, exc_info=exc)
     if request.path.startswith(JSON_PATHS):
         return jsonify(status=status, error=name, message=message), status
-    return render_template("error.html", status=status, name=name, message=message), status
+    # A page says what happened in its own language; Werkzeug's English names and descriptions
+    # never reach it, only the detail of an error of ours that a user can act on (a bad query).
+    detail = message if isinstance(exc, ArchiveError) and status < 500 else ""
+    return render_template("error.html", status=status, message=detail), status
 
 
 def add_headers(response: Response) -> Response:
