@@ -5,10 +5,12 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import sysconfig
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import pdfminer
 from charset_normalizer import from_bytes
 from pdfminer.converter import TextConverter
 from pdfminer.layout import LAParams
@@ -232,6 +234,40 @@ def split_text_pages(text: str) -> list[str]:
     return pages
 
 
+# Built-in exceptions through which pdfminer reports a damaged file.
+PDFMINER_FAILURES: tuple[type[Exception], ...] = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    AssertionError,
+    OverflowError,
+    ZeroDivisionError,
+    EOFError,
+    OSError,
+)
+PDFMINER_DIR = Path(pdfminer.__file__).resolve().parent
+STDLIB_DIR = Path(sysconfig.get_paths()["stdlib"]).resolve()
+
+
+def raised_by_pdfminer(exc: BaseException) -> bool:
+    """Whether the deepest frame the error passed through outside the standard library is
+    pdfminer's: then the file is damaged; otherwise the code that failed is ours."""
+    deepest: Path | None = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = Path(tb.tb_frame.f_code.co_filename)
+        if filename.is_absolute() and not filename.is_relative_to(STDLIB_DIR):
+            deepest = filename
+        tb = tb.tb_next
+    return deepest is not None and deepest.is_relative_to(PDFMINER_DIR)
+
+
+def describe(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
 def extract_pdf(path: Path, *, password: str | None = None) -> Extraction:
     """Text of every page with pdfminer.six; pages without a text layer are marked for OCR."""
     pages: list[str] = []
@@ -267,22 +303,14 @@ def extract_pdf(path: Path, *, password: str | None = None) -> Extraction:
         raise EncryptedError(f"{path.name}: encrypted with an unsupported method ({exc})") from exc
     except RecursionError:
         raise ExtractionError(f"{path.name}: the PDF nests objects without end") from None
-    except (
-        PSException,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        AssertionError,
-        OverflowError,
-        ZeroDivisionError,
-        EOFError,
-        OSError,
-    ) as exc:
-        # pdfminer reports damaged files through many exception types; all mean "unreadable".
-        reason = str(exc) or type(exc).__name__
-        raise ExtractionError(f"{path.name}: the PDF cannot be read ({reason})") from exc
+    except PSException as exc:
+        raise ExtractionError(f"{path.name}: the PDF cannot be read ({describe(exc)})") from exc
+    except PDFMINER_FAILURES as exc:
+        # pdfminer also reports damaged files through built-in exception types; those are the
+        # file's failure only when pdfminer raised them, never when our own code did.
+        if not raised_by_pdfminer(exc):
+            raise
+        raise ExtractionError(f"{path.name}: the PDF cannot be read ({describe(exc)})") from exc
     if not pages:
         raise ExtractionError(f"{path.name}: the PDF has no pages")
     needing = tuple(n for n, text in enumerate(pages, start=1) if page_needs_ocr(text))

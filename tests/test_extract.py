@@ -12,8 +12,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from archive.errors import EncryptedError, ExtractionError, UnsupportedTypeError
+from indexer import extract as extract_module
 from indexer.cli import cli
 from indexer.extract import TEXT_PAGE_CHARS, decode_bytes, extract_text, split_text_pages
+from indexer.pdftext import GlyphDevice
 
 from .conftest import SHARED_CORPUS, MakePdf, needs_corpus
 
@@ -287,3 +289,48 @@ def test_a_cp1252_file_is_found_by_its_norwegian_words(tmp_path: Path, runner: C
     assert found.exit_code == 0
     assert "innkalling.txt" in found.output
     assert "Innkalling til møte i Ofoten regionråd" in found.output
+
+
+# -- the error boundary: pdfminer's failures are the file's, ours fail loudly ------------------
+
+
+@pytest.mark.parametrize("error", [KeyError("glyph"), TypeError("bad call"), AssertionError()])
+def test_a_bug_in_our_glyph_device_is_not_reported_as_an_unreadable_pdf(
+    tmp_path: Path, make_pdf: MakePdf, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    path = make_pdf(tmp_path / "referat.pdf", [PAGE_ONE])
+
+    def broken(*args: object) -> None:  # a fault of ours, injected inside pdfminer's call
+        raise error
+
+    monkeypatch.setattr(GlyphDevice, "render_string", broken)
+    with pytest.raises(type(error)):
+        extract_text(path)
+
+
+def test_a_bug_in_our_layout_code_is_not_reported_as_an_unreadable_pdf(
+    tmp_path: Path, make_pdf: MakePdf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_pdf(tmp_path / "referat.pdf", [PAGE_ONE])
+
+    def broken(*args: object) -> str:
+        return "".join([None])  # type: ignore[list-item]  # TypeError raised by the stdlib
+
+    monkeypatch.setattr(extract_module, "page_text", broken)
+    with pytest.raises(TypeError):
+        extract_text(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "the PDF cannot be read"),
+        (b"%PDF-1.4\n" + b"x" * 2000 + b"\n%%EOF", "the PDF cannot be read"),
+        (b"%PDF-1.4\ntrailer << /Root 1 0 R /Size 1 >>\n%%EOF", "the PDF "),
+    ],
+)
+def test_damaged_pdfs_are_the_files_failure(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "skadet.pdf"
+    path.write_bytes(content)
+    with pytest.raises(ExtractionError, match=f"^skadet.pdf: {reason}"):
+        extract_text(path)
