@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 from archive import ArchiveConfig, resolve_home
 from archive.catalog import Catalog
 from archive.errors import ArchiveError, QueryError
+from archive.models import Evidence
 from tests.webui_support import (
     IMG,
     REFERAT,
@@ -31,9 +32,12 @@ from tests.webui_support import (
     Spec,
     add_documents,
     build_archive,
+    mention,
 )
 from webui import app_archive, create_app
+from webui.openings import body_opening
 from webui.params import SearchParams, parse_day
+from webui.provenance import EvidenceRow, MentionRow, evidence_rows, mention_rows
 
 WEBUI = Path(__file__).resolve().parent.parent / "webui"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -859,5 +863,139 @@ def test_error_pages_are_entirely_in_the_page_language(
         assert f"<h1>{heading}</h1>" in page
         for words in WERKZEUG_WORDS:
             assert words not in page
+    finally:
+        app_archive(app).close()
+
+
+# -- a list without words, the document page's order and provenance ------------------------
+
+
+def current_sort(page: str) -> list[str]:
+    nav = page[page.index('class="sort"') : page.index("</nav>", page.index('class="sort"'))]
+    return [
+        html.unescape(t)
+        for t in re.findall(r'aria-current="true" class="is-current">([^<]+)<', nav)
+    ]
+
+
+def test_a_list_without_words_is_newest_first_and_says_so(client: FlaskClient) -> None:
+    page = get_page(client, "/")
+    assert current_sort(page) == ["Nyeste først"]
+    links = Links(page)
+    assert "Beste treff" not in [text for text, _ in links.found]
+    assert links.href("Eldste først") == "/?sort=oldest"
+    assert "Beste treff på side" not in text_of(page)
+    assert current_sort(get_page(client, "/?sort=oldest")) == ["Eldste først"]
+    assert current_sort(get_page(client, "/?q=vindkraft")) == ["Beste treff"]
+    english = get_page(client, "/?region=Ofoten", headers={"Accept-Language": "en"})
+    assert current_sort(english) == ["Newest first"]
+    assert "Best match on page" not in text_of(english)
+
+
+LETTER = Spec(
+    key="brev",
+    filename="brev.txt",
+    doctype="application",
+    title="Søknad fase 2",
+    pages=(
+        "SØR-TROMS REGIONRÅD\n"
+        "Postboks 164, 9482 Harstad\n"
+        "Telefon 77 02 60 00 – www.sor-troms.no – Org.nr. 974 123 456\n\n"
+        "Til: Kommunal- og distriktsdepartementet\n"
+        "Vår ref.: 17/87          Saksbehandler: Gunn Elise Bratsberg\n"
+        "Harstad, 27.04.2017\n\n"
+        "SØKNAD OM MIDLER TIL STEDSUTVIKLING\n\n"
+        "Regionrådet søker om midler til stedsutvikling i sentrum av Harstad.",
+    ),
+)
+
+
+def test_a_hit_without_words_shows_the_opening_of_the_body_not_the_letterhead(
+    tmp_path: Path,
+) -> None:
+    config = ArchiveConfig(home=tmp_path / "home", workers=1)
+    add_documents(config, (LETTER,), tmp_path / "src")
+    app = create_app(config, {"TESTING": True})
+    try:
+        page = get_page(app.test_client(), "/")
+        snippet = re.search(r'<p class="hit__snippet">(.*?)</p>', page, re.S)
+        assert snippet is not None
+        assert html.unescape(snippet.group(1)) == (
+            "SØKNAD OM MIDLER TIL STEDSUTVIKLING Regionrådet søker om midler til "
+            "stedsutvikling i sentrum av Harstad."
+        )
+    finally:
+        app_archive(app).close()
+
+
+def test_body_opening_skips_letterheads_and_keeps_short_texts() -> None:
+    assert body_opening(LETTER.pages[0], limit=60) == (
+        "SØKNAD OM MIDLER TIL STEDSUTVIKLING Regionrådet søker om …"
+    )
+    assert body_opening("Underskrifter.") == "Underskrifter."
+    assert body_opening(
+        "Nord-Troms regionråd DA\nSonjatunet, 9151 Storslett\n\n"
+        "INNKALLING TIL MØTE I NORD-TROMS REGIONRÅD"
+    ) == ("INNKALLING TIL MØTE I NORD-TROMS REGIONRÅD")
+
+
+def test_document_page_puts_the_text_first_and_provenance_in_closed_sections(
+    client: FlaskClient, ids: dict[str, str]
+) -> None:
+    page = get_page(client, f"/doc/{ids['referat']}")
+    assert page.index('id="text-heading"') < page.index('id="sources-heading"')
+    assert page.count('<details class="provenance">') == 2  # closed until opened, no script
+    assert "<script" not in page
+    assert "<summary>Verdier lest ut av teksten (4)</summary>" in page
+    assert "<summary>Datoer nevnt i teksten (3)</summary>" in page
+
+
+def test_region_evidence_names_the_words_that_gave_it() -> None:
+    evidence = (
+        Evidence("municipality", "Narvik", 1, "møte på Narvik rådhus"),
+        Evidence("region", "Ofoten", 1, "møte på Narvik rådhus"),
+        Evidence("region", "Sør-Troms", 2, "Sør-Troms regionråd"),
+        Evidence("region", "Sør-Troms", 3, "Sør-Troms regionråd"),
+    )
+    assert evidence_rows(evidence) == [
+        EvidenceRow("municipality", "Narvik", (1,), "møte på Narvik rådhus"),
+        EvidenceRow("region", "Ofoten", (1,), "møte på Narvik rådhus", via=("Narvik",)),
+        EvidenceRow("region", "Sør-Troms", (2, 3), "Sør-Troms regionråd"),
+    ]
+
+
+def test_a_date_written_twice_is_one_row_with_both_pages() -> None:
+    year = mention(date(2020, 1, 1), "mention", 1, "2020", end=date(2020, 12, 31))
+    again = mention(date(2020, 1, 1), "mention", 3, "2020", end=date(2020, 12, 31))
+    same_page = mention(date(2020, 1, 1), "mention", 1, "2020", end=date(2020, 12, 31))
+    assert mention_rows((year, again, same_page)) == [
+        MentionRow(date(2020, 1, 1), date(2020, 12, 31), "mention", (1, 3), "2020")
+    ]
+
+
+def test_a_region_found_through_a_kommune_says_so_on_the_page(tmp_path: Path) -> None:
+    spec = Spec(
+        key="via",
+        filename="via.txt",
+        title="Møte på rådhuset",
+        regions=("Ofoten",),
+        municipalities=("Narvik",),
+        evidence=(
+            Evidence("municipality", "Narvik", 1, "møte på Narvik rådhus"),
+            Evidence("region", "Ofoten", 1, "møte på Narvik rådhus"),
+        ),
+        mentions=(
+            mention(date(2020, 1, 1), "mention", 1, "2020", end=date(2020, 12, 31)),
+            mention(date(2020, 1, 1), "mention", 1, "2020", end=date(2020, 12, 31)),
+        ),
+        pages=("Styret holdt møte på Narvik rådhus i 2020.",),
+    )
+    config = ArchiveConfig(home=tmp_path / "home", workers=1)
+    doc_id = add_documents(config, (spec,), tmp_path / "src")["via"]
+    app = create_app(config, {"TESTING": True})
+    try:
+        text = text_of(get_page(app.test_client(), f"/doc/{doc_id}"))
+        assert "Ofoten (gjennom Narvik)" in text
+        assert text.count("1. januar 2020 – 31. desember 2020") == 1
     finally:
         app_archive(app).close()
