@@ -104,6 +104,15 @@ def test_hostile_values_are_plain_json_strings(client: FlaskClient, ids: dict[st
         ("page_size=101", "page_size='101' must be a whole number from 1 to 100"),
         ("page_size=0", "page_size='0' must be a whole number from 1 to 100"),
         ("facets=maybe", "facets='maybe' must be true or false"),
+        ("page=²", "page='²' must be a whole number from 1 to 500"),
+        ("page_size=²", "page_size='²' must be a whole number from 1 to 100"),
+        ("page=%D9%A3", "page='٣' must be a whole number from 1 to 500"),  # Arabic-Indic 3
+        ("page=1e3", "page='1e3' must be a whole number from 1 to 500"),
+        ("page=99999999999999999999", "page='99999999999999999999' must be a whole number"),
+        ("page_size=%2B5", "page_size='+5' must be a whole number from 1 to 100"),
+        ("page=%EF%BC%92", "page='２' must be a whole number"),  # a full-width 2
+        ("year=%D9%A2%D9%A0%D9%A1%D9%A6", "year='٢٠١٦' is not a year like 2016"),
+        ("from=%D9%A1.%D9%A3.%D9%A2%D9%A0%D9%A1%D9%A6", "from='١.٣.٢٠١٦' is not a date"),
     ],
 )
 def test_bad_parameters_are_json_400s(client: FlaskClient, query: str, message: str) -> None:

@@ -232,6 +232,8 @@ def test_no_hits_says_so_and_offers_a_spelling(client: FlaskClient) -> None:
         ({"sort": "random"}, "sort='random' is not one of relevance, newest, oldest"),
         ({"page": "0"}, "page='0' must be a whole number from 1 to 500"),
         ({"page": "abc"}, "page='abc' must be a whole number"),
+        ({"page": "²"}, "page='²' must be a whole number from 1 to 500"),
+        ({"page": "٣"}, "page='٣' must be a whole number from 1 to 500"),
         ({"doctype": "letter"}, "doctype='letter' is not one of"),
         ({"year": "16"}, "year='16' is not a year"),
         ({"q": "x" * 501}, "longer than 500 characters"),
