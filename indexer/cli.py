@@ -441,8 +441,15 @@ def ocr_cmd(ctx: click.Context, password: str | None, wait: float) -> None:
 # Each thread keeps its own Whoosh searcher (about 100 MB at 10k documents), and the GIL lets
 # one of them search at a time: more threads cost memory and buy no throughput.
 @click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True)
+@click.option(
+    "--base-url",
+    envvar="ARKIV_BASE_URL",
+    help="The site's public address (behind a proxy: the one users see), for feed and API links.",
+)
 @click.pass_context
-def serve_cmd(ctx: click.Context, host: str, port: int, threads: int) -> None:
+def serve_cmd(
+    ctx: click.Context, host: str, port: int, threads: int, base_url: str | None
+) -> None:
     """Serve the search page and JSON API (read-only) with waitress."""
     from waitress import serve
 
@@ -450,7 +457,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int, threads: int) -> None:
 
     config = load_config(ctx)
     try:
-        app = create_app(config)
+        app = create_app(config, base_url=base_url)
     except ArchiveError as exc:
         fail(exc.message)
     click.echo(f"Regionarkiv serving {config.home} at http://{host}:{port}/")

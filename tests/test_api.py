@@ -10,11 +10,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from archive import ArchiveConfig
 from archive.models import SearchRequest
 from indexer.cli import document_json as cli_document_json
 from indexer.cli import hit_json
 from tests.webui_support import IMG, REFERAT, SCRIPT, SPECS, VINDKRAFT_HITS
-from webui import app_archive
+from webui import app_archive, create_app
 from webui.openapi import SEARCH_PARAMETERS
 
 HIT_KEYS = ["id", "title", "filename", "doctype", "meeting_date", "regions", "score", "snippet"]
@@ -192,7 +193,7 @@ def openapi(client: FlaskClient) -> dict[str, Any]:
 
 def test_openapi_describes_every_json_route(app: Flask, openapi: dict[str, Any]) -> None:
     assert openapi["openapi"].startswith("3.")
-    assert openapi["servers"] == [{"url": "http://localhost"}]
+    assert openapi["servers"] == [{"url": "/"}]  # no base URL set: relative, never the Host
     routes = {
         rule.rule.replace("<doc_id>", "{id}")
         for rule in app.url_map.iter_rules()
@@ -245,3 +246,17 @@ def test_openapi_schemas_match_real_responses(
     error = get_json(client, "/api/documents/nope", status=404)
     assert list(error) == schemas["Error"]["required"]
     assert set(get_json(client, "/healthz")) == set(schemas["Health"]["properties"])
+
+
+def test_openapi_servers_never_come_from_the_host_header(
+    client: FlaskClient, built: tuple[ArchiveConfig, dict[str, str]]
+) -> None:
+    hostile = client.get("/api/openapi.json", headers={"Host": "evil.example"})
+    assert hostile.get_json()["servers"] == [{"url": "/"}]
+    assert b"evil" not in hostile.data
+    app = create_app(built[0], base_url="https://arkiv.example.no/")
+    try:
+        response = app.test_client().get("/api/openapi.json", headers={"Host": "evil.example"})
+        assert response.get_json()["servers"] == [{"url": "https://arkiv.example.no"}]
+    finally:
+        app_archive(app).close()

@@ -16,6 +16,7 @@ from babel.messages.catalog import Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -23,6 +24,7 @@ from archive import ArchiveConfig, resolve_home
 from archive.catalog import Catalog
 from archive.errors import ArchiveError, QueryError
 from archive.models import Evidence
+from indexer.cli import cli
 from tests.webui_support import (
     IMG,
     REFERAT,
@@ -35,6 +37,7 @@ from tests.webui_support import (
     mention,
 )
 from webui import app_archive, create_app
+from webui.addresses import stable_id
 from webui.openings import body_opening
 from webui.params import SearchParams, parse_day
 from webui.provenance import EvidenceRow, MentionRow, evidence_rows, mention_rows
@@ -298,8 +301,9 @@ def test_atom_feed_of_a_search_is_newest_first(client: FlaskClient) -> None:
     assert feed.tag == f"{ATOM}feed"
     assert feed.findtext(f"{ATOM}title") == "Regionarkiv: vindkraft, Ofoten"
     assert feed.find(f"{ATOM}link[@rel='self']").get("href") == (  # type: ignore[union-attr]
-        "http://localhost/feed.atom?q=vindkraft&region=Ofoten"
+        "/feed.atom?q=vindkraft&region=Ofoten"  # no base URL set: relative to the feed itself
     )
+    assert feed.findtext(f"{ATOM}id") == stable_id("/feed.atom?q=vindkraft&region=Ofoten")
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 11
     assert all("Ofoten" in [c.get("term") for c in e.findall(f"{ATOM}category")] for e in entries)
@@ -309,7 +313,9 @@ def test_atom_feed_of_a_search_is_newest_first(client: FlaskClient) -> None:
     assert SCRIPT not in response.get_data(as_text=True)
     assert feed.findtext(f"{ATOM}updated") == "2026-11-02T08:00:00+00:00"
     first = entries[0]
-    assert first.findtext(f"{ATOM}id", "").startswith("http://localhost/doc/")
+    link = first.find(f"{ATOM}link").get("href", "")  # type: ignore[union-attr]
+    assert link.startswith("/doc/")
+    assert first.findtext(f"{ATOM}id") == stable_id(link)
     assert re.search(r"<mark[^>]*>Vindkraft</mark>", first.findtext(f"{ATOM}summary", ""))
 
 
@@ -1001,3 +1007,55 @@ def test_a_region_found_through_a_kommune_says_so_on_the_page(tmp_path: Path) ->
         assert text.count("1. januar 2020 – 31. desember 2020") == 1
     finally:
         app_archive(app).close()
+
+
+def test_the_feed_never_names_the_host_header(
+    client: FlaskClient, built: tuple[ArchiveConfig, dict[str, str]], ids: dict[str, str]
+) -> None:
+    hostile = client.get("/feed.atom?q=vindkraft", headers={"Host": "evil.example"})
+    assert hostile.status_code == 200 and b"evil" not in hostile.data
+    app = create_app(built[0], base_url="https://arkiv.example.no/ofoten/")
+    try:
+        response = app.test_client().get(
+            "/feed.atom?q=Fagernesfjellet", headers={"Host": "evil.example"}
+        )
+        assert b"evil" not in response.data
+        feed = ET.fromstring(response.data)
+        assert feed.find(f"{ATOM}link[@rel='self']").get("href") == (  # type: ignore[union-attr]
+            "https://arkiv.example.no/ofoten/feed.atom?q=Fagernesfjellet"
+        )
+        entry = feed.find(f"{ATOM}entry")
+        assert entry is not None
+        assert entry.find(f"{ATOM}link").get("href") == (  # type: ignore[union-attr]
+            f"https://arkiv.example.no/ofoten/doc/{ids['referat']}"
+        )
+        # the id stays what it was without a base URL: readers keep what they have read
+        assert entry.findtext(f"{ATOM}id") == stable_id(f"/doc/{ids['referat']}")
+    finally:
+        app_archive(app).close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "arkiv.example.no",
+        "ftp://arkiv.example.no",
+        "https://",
+        "https://a.no/?x=1",
+        "https://a b.no",
+    ],
+)
+def test_a_base_url_that_is_not_one_is_refused(
+    built: tuple[ArchiveConfig, dict[str, str]], url: str
+) -> None:
+    with pytest.raises(ArchiveError, match="base URL"):
+        create_app(built[0], base_url=url)
+
+
+def test_serve_refuses_a_bad_base_url(
+    built: tuple[ArchiveConfig, dict[str, str]], runner: CliRunner
+) -> None:
+    home = str(built[0].home)
+    result = runner.invoke(cli, ["--home", home, "serve", "--base-url", "ftp://arkiv.example.no"])
+    assert result.exit_code != 0
+    assert "base URL 'ftp://arkiv.example.no': give the site's public address" in result.output
