@@ -20,6 +20,7 @@ from archive.records import document_record, hit_record
 
 from .ingest import FileResult, IngestOptions, IngestReport, default_workers, ingest_paths
 from .ocr import ocr_install_hint
+from .terminal import TEXT_LAYOUT, printable
 
 MARK = re.compile(r"<mark[^>]*>(.*?)</mark>", re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
@@ -166,7 +167,7 @@ def print_report(report: IngestReport) -> None:
                 "and run `arkiv ocr`"
             )
     for failure in report.failed:
-        click.echo(f"failed: {failure.path}: {failure.error}", err=True)
+        click.echo(printable(f"failed: {failure.path}: {failure.error}"), err=True)
 
 
 # -- search ---------------------------------------------------------------------------------
@@ -180,7 +181,8 @@ def terminal_snippet(html: str, *, color: bool) -> str:
     import html as htmllib
 
     marked = MARK.sub(
-        (lambda m: click.style(m[1], bold=True, fg="yellow")) if color else (r"*\1*"), html
+        (lambda m: click.style(m[1], bold=True, fg="yellow")) if color else (r"*\1*"),
+        printable(html, keep=TEXT_LAYOUT),
     )
     return " ".join(htmllib.unescape(TAG.sub("", marked)).split())
 
@@ -245,8 +247,9 @@ def print_hits(request: SearchRequest, results: SearchResults) -> None:
         when = hit.meeting_date.isoformat() if hit.meeting_date else "no meeting date"
         regions = ", ".join(hit.regions) or "no region"
         click.echo("")
-        click.echo(f"{n}. {hit.title}")
-        click.echo(f"   {hit.doctype} | {when} | {regions} | {hit.filename}, page {hit.page}")
+        click.echo(printable(f"{n}. {hit.title}"))
+        source = f"{hit.filename}, page {hit.page}"
+        click.echo(printable(f"   {hit.doctype} | {when} | {regions} | {source}"))
         click.echo(f"   id {hit.id}")
         click.echo(f"   {terminal_snippet(hit.snippet, color=color)}")
 
@@ -287,13 +290,13 @@ def show_cmd(ctx: click.Context, doc_id: str, as_json: bool, with_text: bool) ->
         if isinstance(value, list) and value and isinstance(value[0], dict):
             click.echo(f"{key}:")
             for item in value:
-                click.echo("  - " + ", ".join(f"{k}={v}" for k, v in item.items()))
+                click.echo(printable("  - " + ", ".join(f"{k}={v}" for k, v in item.items())))
         else:
             shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-            click.echo(f"{key}: {shown}")
+            click.echo(printable(f"{key}: {shown}"))
     if with_text:
         for number, text in enumerate(doc.pages, start=1):
-            click.echo(f"\n--- page {number} ---\n{text}")
+            click.echo(f"\n--- page {number} ---\n{printable(text, keep=TEXT_LAYOUT)}")
 
 
 @cli.command("export")
@@ -324,7 +327,7 @@ def remove_cmd(ctx: click.Context, doc_ids: tuple[str, ...], wait: float) -> Non
                 except ArchiveError as exc:
                     missing.append(exc.message)
                     continue
-                click.echo(f"removed {doc.id} ({doc.filename})")
+                click.echo(printable(f"removed {doc.id} ({doc.filename})"))
     except ArchiveError as exc:
         fail(exc.message)
     finally:
@@ -447,9 +450,7 @@ def ocr_cmd(ctx: click.Context, password: str | None, wait: float) -> None:
     help="The site's public address (behind a proxy: the one users see), for feed and API links.",
 )
 @click.pass_context
-def serve_cmd(
-    ctx: click.Context, host: str, port: int, threads: int, base_url: str | None
-) -> None:
+def serve_cmd(ctx: click.Context, host: str, port: int, threads: int, base_url: str | None) -> None:
     """Serve the search page and JSON API (read-only) with waitress."""
     from waitress import serve
 
