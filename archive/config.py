@@ -16,6 +16,11 @@ class ArchiveConfig:
     home: Path
     gazetteer: Path | None = None
 
+    def __post_init__(self) -> None:
+        # Absolute once, here: a relative home would be read against whatever folder a later
+        # call resolves it from (Flask's send_file uses the package folder).
+        object.__setattr__(self, "home", Path(self.home).expanduser().absolute())
+
     @property
     def catalog_path(self) -> Path:
         return self.home / "catalog.sqlite"
@@ -44,10 +49,6 @@ class ArchiveConfig:
 
 
 def resolve_home(home: str | Path | None) -> Path:
-    """Pick the home folder: the argument, else $ARKIV_HOME, else ./arkiv-data."""
-    if home:
-        return Path(home).expanduser()
-    env = os.environ.get("ARKIV_HOME")
-    if env:
-        return Path(env).expanduser()
-    return DEFAULT_HOME
+    """Pick the home folder, absolute: the argument, else $ARKIV_HOME, else ./arkiv-data."""
+    chosen = home or os.environ.get("ARKIV_HOME") or DEFAULT_HOME
+    return Path(chosen).expanduser().absolute()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import sysconfig
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pdfminer
 from charset_normalizer import from_bytes
 from pdfminer.converter import TextConverter
 from pdfminer.layout import LAParams
@@ -96,25 +98,121 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# A text decoded as cp1252 that holds these outside ASCII is still plausibly Norwegian: letters
+# of the Latin-1 range and the punctuation, signs and spaces Norwegian writing uses.
+PLAUSIBLE_SIGNS = frozenset("\u00a0–—‘’‚“”„«»•…€§°½¼¾©®²³·×µ¶±")
+# A detector's guess of another single-byte code page wins only over this many suspicious
+# characters in the cp1252 reading, and only when they are at least this share of its
+# non-ASCII characters: a few Norwegian letters never give it the word.
+STRONG_EVIDENCE_CHARS = 4
+STRONG_EVIDENCE_SHARE = 0.5
+# Old DOS files from Nordic offices; detectors seldom name this code page.
+DOS_NORDIC = "cp865"
+FOREIGN_SCRIPT_SHARE = 0.6
+NORWEGIAN_LETTERS = frozenset("æøåÆØÅ")  # non-ASCII letters among all letters: another script
+UTF16_NUL_SHARE = 0.4  # of the bytes in the high-byte positions, for Latin-script text
+UTF16_STRAY_NUL_SHARE = 0.05  # of the bytes in the low-byte positions
+
+
 def decode_bytes(data: bytes, name: str) -> str:
-    """Decode text in any common encoding: BOMs, UTF-8, then charset detection."""
+    """Decode the text of a file: UTF-8, UTF-16 (with or without BOM), else cp1252.
+
+    Norwegian offices write these three; another code page is taken only on strong evidence.
+    """
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    if b"\x00" not in data:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    utf16 = utf16_without_bom(data[:SNIFF_BYTES])
+    if utf16:
+        return data.decode(utf16, errors="replace")
     if b"\x00" in data[:SNIFF_BYTES]:
         raise UnsupportedTypeError(f"{name}: binary content, not a PDF or a text file")
-    best = from_bytes(data[: 1 << 20]).best()
-    if best is None:
-        raise UnsupportedTypeError(f"{name}: binary content, not a PDF or a text file")
-    encoding = best.encoding
-    # Windows-1252 is a superset of Latin-1 for printable text and what Norwegian offices use.
-    if encoding in {"latin_1", "iso8859_1", "iso8859_15"}:
-        encoding = "cp1252"
-    return data.decode(encoding, errors="replace")
+    text = decode_cp1252(data)
+    against = evidence_against_cp1252(text)
+    if against >= STRONG_EVIDENCE_CHARS and against >= STRONG_EVIDENCE_SHARE * sum(
+        1 for c in text if not c.isascii()
+    ):
+        for guessed in (detected_text(data), data.decode(DOS_NORDIC)):
+            if guessed is not None and odd_signs(guessed) * 4 <= against:
+                return guessed
+    return text
+
+
+def utf16_without_bom(sample: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when NUL bytes sit in every other position, else None."""
+    sample = sample[: len(sample) // 2 * 2]
+    if not sample:
+        return None
+    evens, odds = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = evens.count(0), odds.count(0)
+    half = len(sample) // 2
+    if zeros_odd >= UTF16_NUL_SHARE * half and zeros_even <= UTF16_STRAY_NUL_SHARE * half:
+        return "utf-16-le"
+    if zeros_even >= UTF16_NUL_SHARE * half and zeros_odd <= UTF16_STRAY_NUL_SHARE * half:
+        return "utf-16-be"
+    return None
+
+
+def decode_cp1252(data: bytes) -> str:
+    """Windows-1252; the five bytes it leaves undefined are read as Latin-1 (C1 controls)."""
+    return data.decode("cp1252", errors="cp1252-latin1")
+
+
+def latin1_for_undefined(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):  # pragma: no cover - registered for decoding
+        raise error
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("cp1252-latin1", latin1_for_undefined)
+
+
+def odd_signs(text: str) -> int:
+    """Non-ASCII characters that are neither letters nor signs Norwegian writing uses."""
+    return sum(
+        1
+        for c in text
+        if not c.isascii() and unicodedata.category(c)[0] not in "LMZ" and c not in PLAUSIBLE_SIGNS
+    )
+
+
+def evidence_against_cp1252(text: str) -> int:
+    """How many characters of a cp1252 reading speak for another code page: odd signs, and
+    the accented letters when they are most of the letters (another script read wrongly;
+    Norwegian text has few, and æ, ø and å, however many, never count)."""
+    count = odd_signs(text)
+    letters = [c for c in text if c.isalpha()]
+    foreign = sum(1 for c in letters if not c.isascii() and c not in NORWEGIAN_LETTERS)
+    if foreign >= FOREIGN_SCRIPT_SHARE * len(letters):
+        count += foreign
+    return count
+
+
+def detected_text(data: bytes) -> str | None:
+    """The text in the single-byte code page charset_normalizer finds most likely, if any."""
+    for match in from_bytes(data[: 1 << 20]):
+        encoding = match.encoding
+        if encoding in {"ascii", "utf_8", "cp1252", "latin_1", "iso8859_15"}:
+            return None  # its best reading is ours
+        if is_single_byte(encoding):
+            try:
+                return data.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return None
+
+
+def is_single_byte(encoding: str) -> bool:
+    """Whether every byte is one character in this code page (no multi-byte sequences)."""
+    try:
+        return len(bytes(range(256)).decode(encoding, errors="replace")) == 256
+    except LookupError:
+        return False
 
 
 def extract_plain_text(path: Path) -> Extraction:
@@ -141,6 +239,40 @@ def split_text_pages(text: str) -> list[str]:
         start = cut
     pages.append(text[start:].strip("\n"))
     return pages
+
+
+# Built-in exceptions through which pdfminer reports a damaged file.
+PDFMINER_FAILURES: tuple[type[Exception], ...] = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    AssertionError,
+    OverflowError,
+    ZeroDivisionError,
+    EOFError,
+    OSError,
+)
+PDFMINER_DIR = Path(pdfminer.__file__).resolve().parent
+STDLIB_DIR = Path(sysconfig.get_paths()["stdlib"]).resolve()
+
+
+def raised_by_pdfminer(exc: BaseException) -> bool:
+    """Whether the deepest frame the error passed through outside the standard library is
+    pdfminer's: then the file is damaged; otherwise the code that failed is ours."""
+    deepest: Path | None = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = Path(tb.tb_frame.f_code.co_filename)
+        if filename.is_absolute() and not filename.is_relative_to(STDLIB_DIR):
+            deepest = filename
+        tb = tb.tb_next
+    return deepest is not None and deepest.is_relative_to(PDFMINER_DIR)
+
+
+def describe(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
 
 
 def extract_pdf(path: Path, *, password: str | None = None) -> Extraction:
@@ -178,22 +310,14 @@ def extract_pdf(path: Path, *, password: str | None = None) -> Extraction:
         raise EncryptedError(f"{path.name}: encrypted with an unsupported method ({exc})") from exc
     except RecursionError:
         raise ExtractionError(f"{path.name}: the PDF nests objects without end") from None
-    except (
-        PSException,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        AssertionError,
-        OverflowError,
-        ZeroDivisionError,
-        EOFError,
-        OSError,
-    ) as exc:
-        # pdfminer reports damaged files through many exception types; all mean "unreadable".
-        reason = str(exc) or type(exc).__name__
-        raise ExtractionError(f"{path.name}: the PDF cannot be read ({reason})") from exc
+    except PSException as exc:
+        raise ExtractionError(f"{path.name}: the PDF cannot be read ({describe(exc)})") from exc
+    except PDFMINER_FAILURES as exc:
+        # pdfminer also reports damaged files through built-in exception types; those are the
+        # file's failure only when pdfminer raised them, never when our own code did.
+        if not raised_by_pdfminer(exc):
+            raise
+        raise ExtractionError(f"{path.name}: the PDF cannot be read ({describe(exc)})") from exc
     if not pages:
         raise ExtractionError(f"{path.name}: the PDF has no pages")
     needing = tuple(n for n, text in enumerate(pages, start=1) if page_needs_ocr(text))

@@ -10,11 +10,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from archive import ArchiveConfig
 from archive.models import SearchRequest
 from indexer.cli import document_json as cli_document_json
 from indexer.cli import hit_json
 from tests.webui_support import IMG, REFERAT, SCRIPT, SPECS, VINDKRAFT_HITS
-from webui import app_archive
+from webui import app_archive, create_app
 from webui.openapi import SEARCH_PARAMETERS
 
 HIT_KEYS = ["id", "title", "filename", "doctype", "meeting_date", "regions", "score", "snippet"]
@@ -104,6 +105,15 @@ def test_hostile_values_are_plain_json_strings(client: FlaskClient, ids: dict[st
         ("page_size=101", "page_size='101' must be a whole number from 1 to 100"),
         ("page_size=0", "page_size='0' must be a whole number from 1 to 100"),
         ("facets=maybe", "facets='maybe' must be true or false"),
+        ("page=²", "page='²' must be a whole number from 1 to 500"),
+        ("page_size=²", "page_size='²' must be a whole number from 1 to 100"),
+        ("page=%D9%A3", "page='٣' must be a whole number from 1 to 500"),  # Arabic-Indic 3
+        ("page=1e3", "page='1e3' must be a whole number from 1 to 500"),
+        ("page=99999999999999999999", "page='99999999999999999999' must be a whole number"),
+        ("page_size=%2B5", "page_size='+5' must be a whole number from 1 to 100"),
+        ("page=%EF%BC%92", "page='２' must be a whole number"),  # a full-width 2
+        ("year=%D9%A2%D9%A0%D9%A1%D9%A6", "year='٢٠١٦' is not a year like 2016"),
+        ("from=%D9%A1.%D9%A3.%D9%A2%D9%A0%D9%A1%D9%A6", "from='١.٣.٢٠١٦' is not a date"),
     ],
 )
 def test_bad_parameters_are_json_400s(client: FlaskClient, query: str, message: str) -> None:
@@ -183,7 +193,7 @@ def openapi(client: FlaskClient) -> dict[str, Any]:
 
 def test_openapi_describes_every_json_route(app: Flask, openapi: dict[str, Any]) -> None:
     assert openapi["openapi"].startswith("3.")
-    assert openapi["servers"] == [{"url": "http://localhost"}]
+    assert openapi["servers"] == [{"url": "/"}]  # no base URL set: relative, never the Host
     routes = {
         rule.rule.replace("<doc_id>", "{id}")
         for rule in app.url_map.iter_rules()
@@ -236,3 +246,17 @@ def test_openapi_schemas_match_real_responses(
     error = get_json(client, "/api/documents/nope", status=404)
     assert list(error) == schemas["Error"]["required"]
     assert set(get_json(client, "/healthz")) == set(schemas["Health"]["properties"])
+
+
+def test_openapi_servers_never_come_from_the_host_header(
+    client: FlaskClient, built: tuple[ArchiveConfig, dict[str, str]]
+) -> None:
+    hostile = client.get("/api/openapi.json", headers={"Host": "evil.example"})
+    assert hostile.get_json()["servers"] == [{"url": "/"}]
+    assert b"evil" not in hostile.data
+    app = create_app(built[0], base_url="https://arkiv.example.no/")
+    try:
+        response = app.test_client().get("/api/openapi.json", headers={"Host": "evil.example"})
+        assert response.get_json()["servers"] == [{"url": "https://arkiv.example.no"}]
+    finally:
+        app_archive(app).close()

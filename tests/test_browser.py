@@ -308,3 +308,45 @@ def test_axe_finds_no_violations(page: Page, site: Site, name: str, path: str) -
     screenshot(page, name)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_provenance_opens_without_script_and_fits_a_phone(browser: Browser, site: Site) -> None:
+    for watched in open_page(
+        browser, viewport={"width": 375, "height": 740}, is_mobile=True, java_script_enabled=False
+    ):
+        page = watched.page
+        page.goto(site.url + f"/doc/{site.ids['referat']}")
+        tables = page.locator(".provenance table")
+        expect(tables.first).to_be_hidden()  # closed until asked for
+        for summary in page.locator(".provenance > summary").all():
+            summary.click()
+        expect(tables.first).to_be_visible()
+        assert tables.count() == 2
+        for wrap in page.locator(".provenance .table-wrap").all():
+            assert wrap.evaluate("e => e.scrollWidth - e.clientWidth") <= 0, "cut off"
+        for cell in page.locator(".provenance td").all():
+            box = cell.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+        assert page.locator(".provenance td[data-label='Utdrag']").first.inner_text() == (
+            "Referat fra møte i styringsgruppen"
+        )
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+        screenshot(page, "phone-document-provenance")
+
+
+def test_the_text_comes_before_the_provenance(page: Page, site: Site) -> None:
+    page.goto(site.url + f"/doc/{site.ids['referat']}")
+    text_top = page.locator("#text-heading").bounding_box()
+    sources_top = page.locator("#sources-heading").bounding_box()
+    assert text_top is not None and sources_top is not None
+    assert text_top["y"] < sources_top["y"]
+
+
+def test_the_front_page_is_newest_first_and_says_so(page: Page, site: Site) -> None:
+    page.goto(site.url + "/")
+    expect(page.locator(".sort [aria-current]")).to_have_text("Nyeste først")
+    expect(page.locator(".sort")).not_to_contain_text("Beste treff")
+    expect(page.locator(".hits")).not_to_contain_text("Beste treff på side")

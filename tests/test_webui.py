@@ -16,12 +16,15 @@ from babel.messages.catalog import Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from archive import ArchiveConfig
+from archive import ArchiveConfig, resolve_home
 from archive.catalog import Catalog
 from archive.errors import ArchiveError, QueryError
+from archive.models import Evidence
+from indexer.cli import cli
 from tests.webui_support import (
     IMG,
     REFERAT,
@@ -31,9 +34,13 @@ from tests.webui_support import (
     Spec,
     add_documents,
     build_archive,
+    mention,
 )
 from webui import app_archive, create_app
+from webui.addresses import stable_id
+from webui.openings import body_opening
 from webui.params import SearchParams, parse_day
+from webui.provenance import EvidenceRow, MentionRow, evidence_rows, mention_rows
 
 WEBUI = Path(__file__).resolve().parent.parent / "webui"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -228,6 +235,8 @@ def test_no_hits_says_so_and_offers_a_spelling(client: FlaskClient) -> None:
         ({"sort": "random"}, "sort='random' is not one of relevance, newest, oldest"),
         ({"page": "0"}, "page='0' must be a whole number from 1 to 500"),
         ({"page": "abc"}, "page='abc' must be a whole number"),
+        ({"page": "²"}, "page='²' must be a whole number from 1 to 500"),
+        ({"page": "٣"}, "page='٣' must be a whole number from 1 to 500"),
         ({"doctype": "letter"}, "doctype='letter' is not one of"),
         ({"year": "16"}, "year='16' is not a year"),
         ({"q": "x" * 501}, "longer than 500 characters"),
@@ -292,8 +301,9 @@ def test_atom_feed_of_a_search_is_newest_first(client: FlaskClient) -> None:
     assert feed.tag == f"{ATOM}feed"
     assert feed.findtext(f"{ATOM}title") == "Regionarkiv: vindkraft, Ofoten"
     assert feed.find(f"{ATOM}link[@rel='self']").get("href") == (  # type: ignore[union-attr]
-        "http://localhost/feed.atom?q=vindkraft&region=Ofoten"
+        "/feed.atom?q=vindkraft&region=Ofoten"  # no base URL set: relative to the feed itself
     )
+    assert feed.findtext(f"{ATOM}id") == stable_id("/feed.atom?q=vindkraft&region=Ofoten")
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 11
     assert all("Ofoten" in [c.get("term") for c in e.findall(f"{ATOM}category")] for e in entries)
@@ -303,7 +313,9 @@ def test_atom_feed_of_a_search_is_newest_first(client: FlaskClient) -> None:
     assert SCRIPT not in response.get_data(as_text=True)
     assert feed.findtext(f"{ATOM}updated") == "2026-11-02T08:00:00+00:00"
     first = entries[0]
-    assert first.findtext(f"{ATOM}id", "").startswith("http://localhost/doc/")
+    link = first.find(f"{ATOM}link").get("href", "")  # type: ignore[union-attr]
+    assert link.startswith("/doc/")
+    assert first.findtext(f"{ATOM}id") == stable_id(link)
     assert re.search(r"<mark[^>]*>Vindkraft</mark>", first.findtext(f"{ATOM}summary", ""))
 
 
@@ -760,3 +772,290 @@ def test_the_previous_meeting_role_is_named_in_both_languages(app: Flask) -> Non
         assert date_role_label("previous_meeting") == "forrige møte"
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         assert date_role_label("previous_meeting") == "previous meeting"
+
+
+# -- a relative home, error pages in one language -------------------------------------------
+
+
+def test_a_relative_home_serves_originals_from_any_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, ids = build_archive(tmp_path / "site")
+    monkeypatch.chdir(tmp_path / "site")
+    relative = ArchiveConfig(home=Path("home"))
+    assert relative.home == tmp_path / "site" / "home"
+    assert resolve_home("home") == tmp_path / "site" / "home"
+    app = create_app(relative, {"TESTING": True})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # as `make demo` does: started in one folder, serving from another
+    try:
+        client = app.test_client()
+        archive = app_archive(app)
+        for key, media_type in (("referat", "application/pdf"), ("sortroms", "text/plain")):
+            doc = archive.get(ids[key])
+            response = client.get(f"/doc/{doc.id}/file")
+            assert response.status_code == 200
+            assert response.mimetype == media_type
+            assert archive.config.originals_dir == config.originals_dir
+            assert response.data == archive.store.path_for(doc.sha256).read_bytes()
+            response.close()
+    finally:
+        app_archive(app).close()
+
+
+def test_an_unexpected_error_is_logged_once(
+    built: tuple[ArchiveConfig, dict[str, str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(built[0])
+
+    def fail() -> str:
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/boom", view_func=fail)
+    app.logger.disabled = False  # one logger per package, which other tests silence
+    try:
+        with caplog.at_level("ERROR"):
+            assert app.test_client().get("/boom").status_code == 500
+        tracebacks = [r for r in caplog.records if r.exc_info]
+        assert len(tracebacks) == 1
+        assert "secret internals" in str(tracebacks[0].exc_info[1])  # type: ignore[index]
+    finally:
+        app_archive(app).close()
+
+
+WERKZEUG_WORDS = (
+    "Not Found",
+    "Bad Request",
+    "Method Not Allowed",
+    "Internal Server Error",
+    "The requested URL",
+    "The server encountered",
+    "The method is not allowed",
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "path", "status", "heading"),
+    [
+        ("nb", "/nowhere", 404, "Fant ikke siden"),
+        ("en", "/nowhere", 404, "Page not found"),
+        ("nb", "/?page=abc", 400, "Vi forstod ikke søket"),
+        ("en", "/?page=abc", 400, "We could not understand the search"),
+        ("nb", "/boom", 500, "Noe gikk galt hos oss"),
+        ("en", "/boom", 500, "Something went wrong on our side"),
+        ("nb", "POST /", 405, "Forespørselen kunne ikke behandles"),
+        ("en", "POST /", 405, "The request could not be handled"),
+    ],
+)
+def test_error_pages_are_entirely_in_the_page_language(
+    built: tuple[ArchiveConfig, dict[str, str]], lang: str, path: str, status: int, heading: str
+) -> None:
+    app = create_app(built[0])
+
+    def fail() -> str:
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/boom", view_func=fail)
+    app.logger.disabled = True
+    try:
+        client = app.test_client()
+        client.set_cookie("lang", lang)
+        method, _, url = path.rpartition(" ")
+        response = client.open(url, method=method or "GET")
+        assert response.status_code == status
+        page = response.get_data(as_text=True)
+        assert f'<html lang="{lang}">' in page
+        title = re.search(r"<title>(.*?)</title>", page, re.S)
+        assert title is not None and title.group(1).strip() == f"{heading} – Regionarkiv"
+        assert f"<h1>{heading}</h1>" in page
+        for words in WERKZEUG_WORDS:
+            assert words not in page
+    finally:
+        app_archive(app).close()
+
+
+# -- a list without words, the document page's order and provenance ------------------------
+
+
+def current_sort(page: str) -> list[str]:
+    nav = page[page.index('class="sort"') : page.index("</nav>", page.index('class="sort"'))]
+    return [
+        html.unescape(t)
+        for t in re.findall(r'aria-current="true" class="is-current">([^<]+)<', nav)
+    ]
+
+
+def test_a_list_without_words_is_newest_first_and_says_so(client: FlaskClient) -> None:
+    page = get_page(client, "/")
+    assert current_sort(page) == ["Nyeste først"]
+    links = Links(page)
+    assert "Beste treff" not in [text for text, _ in links.found]
+    assert links.href("Eldste først") == "/?sort=oldest"
+    assert "Beste treff på side" not in text_of(page)
+    assert current_sort(get_page(client, "/?sort=oldest")) == ["Eldste først"]
+    assert current_sort(get_page(client, "/?q=vindkraft")) == ["Beste treff"]
+    english = get_page(client, "/?region=Ofoten", headers={"Accept-Language": "en"})
+    assert current_sort(english) == ["Newest first"]
+    assert "Best match on page" not in text_of(english)
+
+
+LETTER = Spec(
+    key="brev",
+    filename="brev.txt",
+    doctype="application",
+    title="Søknad fase 2",
+    pages=(
+        "SØR-TROMS REGIONRÅD\n"
+        "Postboks 164, 9482 Harstad\n"
+        "Telefon 77 02 60 00 – www.sor-troms.no – Org.nr. 974 123 456\n\n"
+        "Til: Kommunal- og distriktsdepartementet\n"
+        "Vår ref.: 17/87          Saksbehandler: Gunn Elise Bratsberg\n"
+        "Harstad, 27.04.2017\n\n"
+        "SØKNAD OM MIDLER TIL STEDSUTVIKLING\n\n"
+        "Regionrådet søker om midler til stedsutvikling i sentrum av Harstad.",
+    ),
+)
+
+
+def test_a_hit_without_words_shows_the_opening_of_the_body_not_the_letterhead(
+    tmp_path: Path,
+) -> None:
+    config = ArchiveConfig(home=tmp_path / "home")
+    add_documents(config, (LETTER,), tmp_path / "src")
+    app = create_app(config, {"TESTING": True})
+    try:
+        page = get_page(app.test_client(), "/")
+        snippet = re.search(r'<p class="hit__snippet">(.*?)</p>', page, re.S)
+        assert snippet is not None
+        assert html.unescape(snippet.group(1)) == (
+            "SØKNAD OM MIDLER TIL STEDSUTVIKLING Regionrådet søker om midler til "
+            "stedsutvikling i sentrum av Harstad."
+        )
+    finally:
+        app_archive(app).close()
+
+
+def test_body_opening_skips_letterheads_and_keeps_short_texts() -> None:
+    assert body_opening(LETTER.pages[0], limit=60) == (
+        "SØKNAD OM MIDLER TIL STEDSUTVIKLING Regionrådet søker om …"
+    )
+    assert body_opening("Underskrifter.") == "Underskrifter."
+    assert body_opening(
+        "Nord-Troms regionråd DA\nSonjatunet, 9151 Storslett\n\n"
+        "INNKALLING TIL MØTE I NORD-TROMS REGIONRÅD"
+    ) == ("INNKALLING TIL MØTE I NORD-TROMS REGIONRÅD")
+
+
+def test_document_page_puts_the_text_first_and_provenance_in_closed_sections(
+    client: FlaskClient, ids: dict[str, str]
+) -> None:
+    page = get_page(client, f"/doc/{ids['referat']}")
+    assert page.index('id="text-heading"') < page.index('id="sources-heading"')
+    assert page.count('<details class="provenance">') == 2  # closed until opened, no script
+    assert "<script" not in page
+    assert "<summary>Verdier lest ut av teksten (4)</summary>" in page
+    assert "<summary>Datoer nevnt i teksten (3)</summary>" in page
+
+
+def test_region_evidence_names_the_words_that_gave_it() -> None:
+    evidence = (
+        Evidence("municipality", "Narvik", 1, "møte på Narvik rådhus"),
+        Evidence("region", "Ofoten", 1, "møte på Narvik rådhus"),
+        Evidence("region", "Sør-Troms", 2, "Sør-Troms regionråd"),
+        Evidence("region", "Sør-Troms", 3, "Sør-Troms regionråd"),
+    )
+    assert evidence_rows(evidence) == [
+        EvidenceRow("municipality", "Narvik", (1,), "møte på Narvik rådhus"),
+        EvidenceRow("region", "Ofoten", (1,), "møte på Narvik rådhus", via=("Narvik",)),
+        EvidenceRow("region", "Sør-Troms", (2, 3), "Sør-Troms regionråd"),
+    ]
+
+
+def test_a_date_written_twice_is_one_row_with_both_pages() -> None:
+    year = mention(date(2020, 1, 1), "mention", 1, "2020", end=date(2020, 12, 31))
+    again = mention(date(2020, 1, 1), "mention", 3, "2020", end=date(2020, 12, 31))
+    same_page = mention(date(2020, 1, 1), "mention", 1, "2020", end=date(2020, 12, 31))
+    assert mention_rows((year, again, same_page)) == [
+        MentionRow(date(2020, 1, 1), date(2020, 12, 31), "mention", (1, 3), "2020")
+    ]
+
+
+def test_a_region_found_through_a_kommune_says_so_on_the_page(tmp_path: Path) -> None:
+    spec = Spec(
+        key="via",
+        filename="via.txt",
+        title="Møte på rådhuset",
+        regions=("Ofoten",),
+        municipalities=("Narvik",),
+        evidence=(
+            Evidence("municipality", "Narvik", 1, "møte på Narvik rådhus"),
+            Evidence("region", "Ofoten", 1, "møte på Narvik rådhus"),
+        ),
+        mentions=(
+            mention(date(2020, 1, 1), "mention", 1, "2020", end=date(2020, 12, 31)),
+            mention(date(2020, 1, 1), "mention", 1, "2020", end=date(2020, 12, 31)),
+        ),
+        pages=("Styret holdt møte på Narvik rådhus i 2020.",),
+    )
+    config = ArchiveConfig(home=tmp_path / "home")
+    doc_id = add_documents(config, (spec,), tmp_path / "src")["via"]
+    app = create_app(config, {"TESTING": True})
+    try:
+        text = text_of(get_page(app.test_client(), f"/doc/{doc_id}"))
+        assert "Ofoten (gjennom Narvik)" in text
+        assert text.count("1. januar 2020 – 31. desember 2020") == 1
+    finally:
+        app_archive(app).close()
+
+
+def test_the_feed_never_names_the_host_header(
+    client: FlaskClient, built: tuple[ArchiveConfig, dict[str, str]], ids: dict[str, str]
+) -> None:
+    hostile = client.get("/feed.atom?q=vindkraft", headers={"Host": "evil.example"})
+    assert hostile.status_code == 200 and b"evil" not in hostile.data
+    app = create_app(built[0], base_url="https://arkiv.example.no/ofoten/")
+    try:
+        response = app.test_client().get(
+            "/feed.atom?q=Fagernesfjellet", headers={"Host": "evil.example"}
+        )
+        assert b"evil" not in response.data
+        feed = ET.fromstring(response.data)
+        assert feed.find(f"{ATOM}link[@rel='self']").get("href") == (  # type: ignore[union-attr]
+            "https://arkiv.example.no/ofoten/feed.atom?q=Fagernesfjellet"
+        )
+        entry = feed.find(f"{ATOM}entry")
+        assert entry is not None
+        assert entry.find(f"{ATOM}link").get("href") == (  # type: ignore[union-attr]
+            f"https://arkiv.example.no/ofoten/doc/{ids['referat']}"
+        )
+        # the id stays what it was without a base URL: readers keep what they have read
+        assert entry.findtext(f"{ATOM}id") == stable_id(f"/doc/{ids['referat']}")
+    finally:
+        app_archive(app).close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "arkiv.example.no",
+        "ftp://arkiv.example.no",
+        "https://",
+        "https://a.no/?x=1",
+        "https://a b.no",
+    ],
+)
+def test_a_base_url_that_is_not_one_is_refused(
+    built: tuple[ArchiveConfig, dict[str, str]], url: str
+) -> None:
+    with pytest.raises(ArchiveError, match="base URL"):
+        create_app(built[0], base_url=url)
+
+
+def test_serve_refuses_a_bad_base_url(
+    built: tuple[ArchiveConfig, dict[str, str]], runner: CliRunner
+) -> None:
+    home = str(built[0].home)
+    result = runner.invoke(cli, ["--home", home, "serve", "--base-url", "ftp://arkiv.example.no"])
+    assert result.exit_code != 0
+    assert "base URL 'ftp://arkiv.example.no': give the site's public address" in result.output

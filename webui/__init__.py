@@ -16,6 +16,7 @@ from archive import ArchiveConfig, open_archive
 from archive.errors import ArchiveError
 
 from . import api, feed, views
+from .addresses import BASE_URL_KEY, checked_base_url
 from .extension import app_archive, install_archive
 from .i18n import DEFAULT_LANGUAGE, install_formatting, select_locale
 
@@ -44,10 +45,17 @@ SECURITY_HEADERS = {
 JSON_PATHS = ("/api/", "/healthz")
 
 
-def create_app(config: ArchiveConfig, test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(
+    config: ArchiveConfig,
+    test_config: Mapping[str, Any] | None = None,
+    *,
+    base_url: str | None = None,
+) -> Flask:
     """The Flask app over the archive in config.home, opened read-only once for the process.
 
-    Raises ArchiveError when there is no archive there yet.
+    base_url is the site's public address (behind a proxy: the address users see); links that
+    leave the site (Atom, OpenAPI) use it. Raises ArchiveError when there is no archive there
+    yet or the base URL is not one.
     """
     app = Flask(__name__)
     app.config.from_mapping(
@@ -58,6 +66,10 @@ def create_app(config: ArchiveConfig, test_config: Mapping[str, Any] | None = No
     )
     if test_config:
         app.config.from_mapping(test_config)
+    if base_url is not None:
+        app.config[BASE_URL_KEY] = base_url
+    if app.config.get(BASE_URL_KEY):
+        app.config[BASE_URL_KEY] = checked_base_url(app.config[BASE_URL_KEY])
     app.config["DEBUG"] = False  # never: the debugger would run code for anyone who asks
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -90,12 +102,16 @@ def describe_error(exc: Exception) -> tuple[int, str, str]:
 def render_error(exc: Exception) -> ResponseReturnValue:
     """The one error handler: JSON for the API, an HTML page for everything else."""
     status, name, message = describe_error(exc)
-    if status >= 500:
-        original = getattr(exc, "original_exception", None) or exc
-        current_app.logger.error("error %s on %s", status, request.path, exc_info=original)
+    # Flask has already logged an unhandled exception (the one wrapped in InternalServerError);
+    # only a 5xx ArchiveError raised on purpose is ours to log, once.
+    if status >= 500 and isinstance(exc, ArchiveError):
+        current_app.logger.error("error %s on %s", status, request.path, exc_info=exc)
     if request.path.startswith(JSON_PATHS):
         return jsonify(status=status, error=name, message=message), status
-    return render_template("error.html", status=status, name=name, message=message), status
+    # A page says what happened in its own language; Werkzeug's English names and descriptions
+    # never reach it, only the detail of an error of ours that a user can act on (a bad query).
+    detail = message if isinstance(exc, ArchiveError) and status < 500 else ""
+    return render_template("error.html", status=status, message=detail), status
 
 
 def add_headers(response: Response) -> Response:

@@ -12,6 +12,7 @@ from archive.errors import QueryError
 from archive.models import Document, SearchResults
 from archive.serialization import document_record, hit_record
 
+from .addresses import base_url
 from .extension import current_archive
 from .openapi import openapi_document
 from .params import MAX_PAGE_SIZE, PAGE_SIZE, SearchParams, parse_int
@@ -92,4 +93,5 @@ def health() -> ResponseReturnValue:
 @bp.get("/api/openapi.json")
 def openapi() -> ResponseReturnValue:
     """The OpenAPI 3 description of this API."""
-    return jsonify(openapi_document(server_url=request.host_url.rstrip("/")))
+    # The configured public address, else the path the app is mounted at: never the Host header.
+    return jsonify(openapi_document(server_url=base_url() or request.script_root or "/"))

@@ -1,4 +1,8 @@
-"""An Atom feed of a search, newest meeting first, for following new documents in a reader."""
+"""An Atom feed of a search, newest meeting first, for following new documents in a reader.
+
+Links are on the configured base URL, else relative (resolved against the feed's own address);
+ids are URNs from the site path, so neither depends on the Host header of a request.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from flask_babel import gettext as _
 
 from archive.models import Document, SearchHit
 
+from .addresses import public_url, stable_id
 from .extension import current_archive
 from .i18n import current_language, doctype_label
 from .params import SearchParams
@@ -54,8 +59,9 @@ def feed_title(params: SearchParams) -> str:
 
 def entry(feed: ET.Element, hit: SearchHit, doc: Document) -> None:
     item = sub(feed, "entry")
-    link = url_for("views.document", doc_id=hit.id, _external=True)
-    sub(item, "id", link)
+    path = url_for("views.document", doc_id=hit.id)
+    link = public_url(path)
+    sub(item, "id", stable_id(path))
     sub(item, "title", hit.title)
     sub(item, "link", href=link, rel="alternate", type="text/html")
     sub(item, "updated", atom_time(doc.ingested_at))
@@ -75,10 +81,11 @@ def atom_feed() -> Response:
     results = archive.search(params.to_request(page_size=FEED_SIZE, with_facets=False))
     docs = archive.catalog.get_many([h.id for h in results.hits])
     hits = [h for h in results.hits if h.id in docs]
-    page_url = url_for("views.search", _external=True, **params.link_args(sort="relevance"))
-    self_url = url_for("feed.atom_feed", _external=True, **params.link_args(sort="relevance"))
+    page_url = public_url(url_for("views.search", **params.link_args(sort="relevance")))
+    self_path = url_for("feed.atom_feed", **params.link_args(sort="relevance"))
+    self_url = public_url(self_path)
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": current_language()})
-    sub(feed, "id", self_url)
+    sub(feed, "id", stable_id(self_path))
     sub(feed, "title", feed_title(params))
     sub(feed, "link", href=self_url, rel="self", type="application/atom+xml")
     sub(feed, "link", href=page_url, rel="alternate", type="text/html")

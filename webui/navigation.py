@@ -123,13 +123,18 @@ class SortLink:
 
 
 def sort_links(params: SearchParams) -> list[SortLink]:
+    """The orders a list can be put in, the one it is in marked. Without words to match there
+    is no best match: such a list is newest first, and says so."""
     labels = {
         "relevance": _("Beste treff"),
         "newest": _("Nyeste først"),
         "oldest": _("Eldste først"),
     }
+    if not params.q:
+        del labels["relevance"]
+    current = "newest" if not params.q and params.sort == "relevance" else params.sort
     return [
-        SortLink(label, search_url(params.link_args(sort=order)), params.sort == order)
+        SortLink(label, search_url(params.link_args(sort=order)), order == current)
         for order, label in labels.items()
     ]
 

@@ -22,9 +22,11 @@ DAY = re.compile(
     r"""(?P<year>\d{4}) - (?P<month>\d{2}) - (?P<day>\d{2})          # ISO: 2016-03-15
       | (?P<nday>\d{1,2}) \. (?P<nmonth>\d{1,2}) \. (?P<nyear>\d{4})  # Norwegian: 15.03.2016
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,  # ASCII digits: int() would read others, which no one types here
 )
-YEAR = re.compile(r"\d{4}")
+YEAR = re.compile(r"[0-9]{4}")
+# ASCII digits only: str.isdigit and \d accept "²" and "٣", which int() then rejects or reads.
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 Args = MultiDict[str, str]
 LinkArgs = dict[str, Any]  # str or list[str] values, for url_for
@@ -49,10 +51,11 @@ def parse_day(value: str, name: str) -> date | None:
 
 
 def parse_int(value: str | None, name: str, *, default: int, high: int) -> int:
+    """A whole-number parameter from 1 to high; anything else raises QueryError naming it."""
     text = (value or "").strip()
     if not text:
         return default
-    if not text.isdigit() or not 1 <= int(text) <= high:
+    if not WHOLE_NUMBER.fullmatch(text) or not 1 <= int(text) <= high:
         raise QueryError(f"{name}={text!r} must be a whole number from 1 to {high}")
     return int(text)
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import PurePath
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from archive.errors import NotFoundError, QueryError
 from archive.models import Document, SearchResults
@@ -18,7 +19,9 @@ from .extension import current_archive
 from .highlight import mark_terms, query_terms
 from .i18n import LANG_COOKIE, LANGUAGES
 from .navigation import active_filters, facet_groups, page_count, pagination, sort_links
+from .openings import body_opening
 from .params import SearchParams
+from .provenance import evidence_rows, mention_rows
 
 bp = Blueprint("views", __name__)
 
@@ -41,8 +44,15 @@ def check_page_exists(params: SearchParams, results: SearchResults) -> None:
 def search() -> str:
     """The search page: one box, facets, hits and pages; all state in the query string."""
     params = SearchParams.from_args(request.args)
-    results = current_archive().search(params.to_request())
+    archive = current_archive()
+    results = archive.search(params.to_request())
     check_page_exists(params, results)
+    if not params.q:  # no words to show in context: the opening of each body, past letterheads
+        opening = partial(archive.catalog.page_text, number=1)
+        hits = tuple(
+            replace(hit, snippet=str(escape(body_opening(opening(hit.id))))) for hit in results.hits
+        )
+        results = replace(results, hits=hits)
     return render_template(
         "search.html",
         params=params,
@@ -100,6 +110,8 @@ def document(doc_id: str) -> str:
         title=doc.metadata.title or doc.filename,
         pages=pages,
         names=file_names(doc),
+        evidence=evidence_rows(doc.metadata.evidence),
+        mentions=mention_rows(doc.metadata.mentions),
         is_pdf=doc.media_type == "application/pdf",
         similar=archive.similar(doc.id),
         state=state,

@@ -11,6 +11,7 @@ import click
 from archive.models import DOCTYPES, SORT_ORDERS, Document, SearchRequest, SearchResults
 from archive.serialization import document_record, hit_record
 
+from ..terminal import TEXT_LAYOUT, printable
 from .group import cli, echo_json, open_home, parse_day
 
 MARK = re.compile(r"<mark[^>]*>(.*?)</mark>", re.DOTALL)
@@ -25,7 +26,8 @@ def terminal_snippet(html: str, *, color: bool) -> str:
     import html as htmllib
 
     marked = MARK.sub(
-        (lambda m: click.style(m[1], bold=True, fg="yellow")) if color else (r"*\1*"), html
+        (lambda m: click.style(m[1], bold=True, fg="yellow")) if color else (r"*\1*"),
+        printable(html, keep=TEXT_LAYOUT),
     )
     return " ".join(htmllib.unescape(TAG.sub("", marked)).split())
 
@@ -86,8 +88,9 @@ def print_hits(request: SearchRequest, results: SearchResults) -> None:
         when = hit.meeting_date.isoformat() if hit.meeting_date else "no meeting date"
         regions = ", ".join(hit.regions) or "no region"
         click.echo("")
-        click.echo(f"{n}. {hit.title}")
-        click.echo(f"   {hit.doctype} | {when} | {regions} | {hit.filename}, page {hit.page}")
+        click.echo(printable(f"{n}. {hit.title}"))
+        source = f"{hit.filename}, page {hit.page}"
+        click.echo(printable(f"   {hit.doctype} | {when} | {regions} | {source}"))
         click.echo(f"   id {hit.id}")
         click.echo(f"   {terminal_snippet(hit.snippet, color=color)}")
 
@@ -126,13 +129,13 @@ def show_cmd(ctx: click.Context, doc_id: str, as_json: bool, with_text: bool) ->
         if isinstance(value, list) and value and isinstance(value[0], dict):
             click.echo(f"{key}:")
             for item in value:
-                click.echo("  - " + ", ".join(f"{k}={v}" for k, v in item.items()))
+                click.echo(printable("  - " + ", ".join(f"{k}={v}" for k, v in item.items())))
         else:
             shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-            click.echo(f"{key}: {shown}")
+            click.echo(printable(f"{key}: {shown}"))
     if with_text:
         for number, text in enumerate(doc.pages, start=1):
-            click.echo(f"\n--- page {number} ---\n{text}")
+            click.echo(f"\n--- page {number} ---\n{printable(text, keep=TEXT_LAYOUT)}")
 
 
 @cli.command("export")

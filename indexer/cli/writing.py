@@ -14,6 +14,7 @@ from archive.models import DOCTYPES
 
 from ..ingest import FileResult, IngestOptions, IngestReport, default_workers, ingest_paths
 from ..ocr import ocr_install_hint
+from ..terminal import printable
 from .group import cli, echo_json, fail, open_home
 
 
@@ -98,7 +99,7 @@ def print_report(report: IngestReport) -> None:
                 "and run `arkiv ocr`"
             )
     for failure in report.failed:
-        click.echo(f"failed: {failure.path}: {failure.error}", err=True)
+        click.echo(printable(f"failed: {failure.path}: {failure.error}"), err=True)
     if report.log_path:
         click.echo(
             f"{len(report.traces)} unexpected errors; their tracebacks are in {report.log_path}",
@@ -122,7 +123,7 @@ def remove_cmd(ctx: click.Context, doc_ids: tuple[str, ...], wait: float) -> Non
                 except ArchiveError as exc:
                     missing.append(exc.message)
                     continue
-                click.echo(f"removed {doc.id} ({doc.filename})")
+                click.echo(printable(f"removed {doc.id} ({doc.filename})"))
     finally:
         archive.close()
     for message in missing:
