@@ -82,6 +82,12 @@ _MEETING_OF = re.compile(
     re.IGNORECASE,
 )
 
+_HEAD_END = re.compile(
+    r"^[^\S\n]*(?:[#|]+[^\S\n]*)?(?:saksliste|sakliste|dagsorden|til[^\S\n]+stede|tilstede"
+    r"|deltakere|møtt|forfall|(?:sak|ps|rs)[^\S\n]*\d|\d{1,3}/\d\d)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
 
 def region_of(text: str) -> str | None:
     """The region the first region word in a text names."""
@@ -99,6 +105,9 @@ def find_body(
     if not pages:
         return None
     head = pages[0][:HEAD_CHARS]
+    # the head ends where attendance or the agenda begins: item titles name other bodies
+    end = _HEAD_END.search(head)
+    head = head[: end.start()] if end else head
     organ, council = _organ_in_head(head), _council_in_head(head)
     # a phrase "møte i ..." says whose meeting it is; else a sub-organ named anywhere in the head
     found = next((f for f in (organ, council) if f is not None and f[3]), organ or council)
@@ -126,9 +135,7 @@ def _organ_in_head(head: str) -> tuple[int, int, str | None, bool] | None:
     matches = list(_ORGAN.finditer(head))
     if not matches:
         return None
-    introduced = [
-        m for m in matches if _MEETING_OF.search(head[max(0, m.start() - 40) : m.start()])
-    ]
+    introduced = [m for m in matches if _is_introduced(head, m.start())]
     match = (introduced or matches)[0]
     organ = next(name for name, value in match.groupdict().items() if value)
     end = match.end()
@@ -148,12 +155,16 @@ def _council_in_head(head: str) -> tuple[int, int, str | None, bool] | None:
     matches = list(_COUNCIL.finditer(head))
     if not matches:
         return None
-    introduced = [
-        m for m in matches if _MEETING_OF.search(head[max(0, m.start() - 40) : m.start()])
-    ]
+    introduced = [m for m in matches if _is_introduced(head, m.start())]
     named = [m for m in matches if not m.group("bare")]
     match = (introduced or named or matches)[0]
     return match.start(), match.end(), None, bool(introduced)
+
+
+def _is_introduced(head: str, at: int) -> bool:
+    """Whether the words just before an offset, on its line, say whose meeting it is."""
+    start = max(head.rfind("\n", 0, at) + 1, at - 40)
+    return _MEETING_OF.search(head, start, at) is not None
 
 
 def _line_of(text: str, at: int) -> str:

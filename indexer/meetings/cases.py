@@ -9,12 +9,12 @@ from archive.meetings import CaseRef
 
 _CASE = re.compile(
     r"""
-    (?:(?P<label>(?i:arkivsak(?:s?nr)?|arkivsaksnummer|saksnr|saksnummer|sak[^\S\n]*nr
+    (?:(?P<label>(?i:arkivsak(?:s?nr)?|arkivsaksnummer|saksnr|saksnummer
         |vår[^\S\n]+ref(?:eranse)?|deres[^\S\n]+ref(?:eranse)?|v/ref|d/ref))     # a case label
        \.?[^\S\n]*:?[^\S\n]*
       |(?P<sak>(?i:sak)[^\S\n]+)(?=(?:19|20)\d\d/)                             # "sak 2016/1234"
       |(?<![\w./-])(?=(?:19|20)\d\d/\d+-\d))                                  # a bare 2016/1234-2
-    (?P<year>(?:19|20)\d\d|\d\d)/(?P<seq>\d{1,6})(?:[^\S\n]*-[^\S\n]*(?P<doc>\d{1,4}))?
+    (?P<year>(?:19|20)\d\d|\d\d)/(?P<seq>\d{1,6})(?!\d)(?:[^\S\n]*-[^\S\n]*(?P<doc>\d{1,4}))?
     (?![\d/.]\d)(?![^\S\n]*[–-][^\S\n]*\d+/)                            # not a span 01/20–09/20
     """,
     re.VERBOSE,

@@ -13,7 +13,7 @@ _ITEM = re.compile(
     r"""
     ^[^\S\n]*(?:[#|•*>]+[^\S\n]*)?(?:\d{1,2}[.)][^\S\n]+)?             # heading marks, a row number
     (?P<label>
-      (?P<series>s[^\S\n]?ak(?![^\S\n]*s?nr)|ps|rs|fs|ds|os)           # Sak 5/15, PS 12/19, RS 3/19
+      (?P<series>s[^\S\n]?ak|ps|rs|fs|ds|os)           # Sak 5/15, PS 12/19, RS 3/19
         [^\S\n]*(?:nr\.?[^\S\n]*)?
         (?P<num>\d{1,3})(?:[^\S\n]*/[^\S\n]*(?P<year>\d{4}|\d{2}))?
       |(?P<bare>\d{1,3})[^\S\n]*/[^\S\n]*(?P<bare_year>\d{4}|\d{2})      # 05/15 in a table column
