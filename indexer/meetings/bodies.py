@@ -40,7 +40,8 @@ _ORGAN = re.compile(
     (?:(?P<au>(?i:arbeidsutval(?:get|et|g))(?:[^\S\n]*\(AU\))?|AU)           # working committee
       |(?P<steering>(?i:styringsgrupp(?:a|en|e)))                          # steering group
       |(?P<business>(?i:næringsteam(?:et)?))                               # business team
-      |(?P<assembly>(?i:representantskap(?:et)?)))                         # assembly
+      |(?P<assembly>(?i:representantskap(?:et)?))                          # assembly
+      |(?P<joint>(?i:fellesmøte(?:t)?)))                                   # councils together
     (?![\w-])
     """,
     re.VERBOSE,
@@ -50,6 +51,7 @@ _ORGAN_NAMES = {
     "steering": "styringsgruppa for Byregionprogrammet",
     "business": "næringsteamet",
     "assembly": "representantskapet",
+    "joint": "fellesmøte",
 }
 # What may follow an organ's name and belongs to it: "for Byregionprogrammet i Ofoten".
 _ORGAN_TAIL = re.compile(
@@ -106,8 +108,8 @@ def find_body(
         return None
     head = pages[0][:HEAD_CHARS]
     # the head ends where attendance or the agenda begins: item titles name other bodies
-    end = _HEAD_END.search(head)
-    head = head[: end.start()] if end else head
+    head_end = _HEAD_END.search(head)
+    head = head[: head_end.start()] if head_end else head
     organ, council = _organ_in_head(head), _council_in_head(head)
     # a phrase "møte i ..." says whose meeting it is; else a sub-organ named anywhere in the head
     found = next((f for f in (organ, council) if f is not None and f[3]), organ or council)
@@ -121,6 +123,12 @@ def find_body(
         or region_of(filename)
         or (regions[0] if len(regions) == 1 else None)
     )
+    if organ_name == "joint":
+        # a joint meeting belongs to every council its head names, in a fixed order
+        both = sorted({r for m in _REGION.finditer(head) if (r := region_of(m.group(0)))})
+        region = both[0] if both else region
+        canonical = "Fellesmøte " + " og ".join(COUNCILS[r] for r in both)
+        return Body(written, canonical.strip(), region, 1, _line_of(head, start))
     return Body(written, canonical_body(organ_name, region), region, 1, _line_of(head, start))
 
 
