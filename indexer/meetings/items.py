@@ -122,7 +122,7 @@ def _title(match: re.Match[str], text: str) -> str:
         line = rest.split("\n", 1)[0].strip()
         if line and not _ITEM.match(line) and not _DECISION_LABEL.match(line):
             title = _COLUMN_GAP.split(line, maxsplit=1)[0]
-    return " ".join(title.split()).rstrip(" .:")
+    return _tidy(title).rstrip(" .:")
 
 
 def _decision(text: str, start: int, end: int) -> tuple[str, int] | None:
@@ -146,20 +146,26 @@ def _decision(text: str, start: int, end: int) -> tuple[str, int] | None:
     line_end = _line_end(block, sentence.end())
     stop = block.find(".", sentence.end(), line_end)
     right = stop + 1 if stop >= 0 else line_end
-    return " ".join(block[left:right].split()), start + sentence.start()
+    return _tidy(block[left:right]), start + sentence.start()
 
 
 def _paragraph(block: str, start: int) -> str:
     """The lines from an offset to the next blank line, page footer or closing line."""
     lines: list[str] = []
     for line in block[start:].split("\n"):
-        if not line.strip() or (lines and _STOP.match(line)) or (lines and _ITEM.match(line)):
+        ends = _STOP.match(line) or _ITEM.match(line) or _DECISION_SENTENCE.match(line.strip())
+        if not line.strip() or (lines and ends):
             if lines or line.strip():
                 break
             continue
         lines.append(line.strip())
-    text = " ".join(" ".join(lines).split())
+    text = _tidy(" ".join(lines))
     return text if len(text) <= DECISION_CHARS else text[: DECISION_CHARS - 3] + "..."
+
+
+def _tidy(text: str) -> str:
+    """One line with single spaces and none before punctuation (OCR spaces words apart)."""
+    return re.sub(r" (?=[.,:;!?])", "", " ".join(text.split()))
 
 
 def _line_end(block: str, at: int) -> int:
