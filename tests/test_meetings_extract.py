@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from archive.meetings import AgendaItem, Body, CaseRef
+from indexer.gazetteer import load_gazetteer
 from indexer.meetings import find_body, find_cases, find_item_references, find_items
+from indexer.metadata import extract_metadata
 
 
 @pytest.mark.parametrize(
@@ -196,3 +198,19 @@ def test_case_numbers() -> None:
             "Møtedato 15.03.16. Sak 12/16 Strategisk næringsplan. Se sak 2016/1234.",
         ),
     )  # fmt: skip
+
+
+def test_the_metadata_pass_fills_body_items_and_cases() -> None:
+    text = (
+        "Innkalling til møte i Ofoten regionråd\nTid: fredag 7. juni 2019 kl. 10.00\n"
+        "Arkivsak: 2019/211\n\nSaksliste\nSak 12/19 Vindkraft i Ofoten\n"
+    )
+    metadata = extract_metadata([text], "innkalling.txt", gazetteer=load_gazetteer())
+    assert metadata.doctype == "notice"
+    assert metadata.body is not None and metadata.body.canonical == "Ofoten regionråd"
+    assert metadata.items == (AgendaItem("Sak 12/19", "12/2019", "Vindkraft i Ofoten", 1),)
+    assert [c.case for c in metadata.cases] == ["2019/211"]
+    letter = extract_metadata(
+        ["Fakta om Ofoten. Vår ref.: 19/5"], "fakta.txt", gazetteer=load_gazetteer()
+    )
+    assert (letter.body, letter.items, [c.case for c in letter.cases]) == (None, (), ["2019/5"])

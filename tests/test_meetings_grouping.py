@@ -7,7 +7,7 @@ from itertools import permutations
 
 import pytest
 
-from archive.meetings import Meeting, MeetingDocument, MeetingItem, meeting_id
+from archive.meetings import Body, Meeting, MeetingDocument, MeetingItem, meeting_id
 from indexer.gazetteer import load_gazetteer
 from indexer.meetings import MeetingSource, describe_document, group_meetings
 from indexer.metadata import extract_metadata
@@ -159,3 +159,29 @@ def test_meeting_id_is_stable() -> None:
     assert meeting_id(OFOTEN, DAY) == meeting_id(OFOTEN, date(2019, 6, 7))
     assert meeting_id(OFOTEN, DAY) != meeting_id(AU, DAY)
     assert len(meeting_id(OFOTEN, DAY)) == 16
+
+
+def test_minutes_naming_the_next_meeting_make_no_second_meeting(
+    sources: dict[str, MeetingSource],
+) -> None:
+    minutes = sources["minutes"]
+    assert minutes.meeting_date == DAY
+    assert date(2019, 9, 13) in minutes.dates  # "Neste møte: 13. september 2019"
+    assert [(m.body, m.date) for m in group_meetings([minutes])] == [(OFOTEN, DAY)]
+
+
+def test_a_notice_without_items_is_a_meeting_without_items() -> None:
+    source = MeetingSource(
+        id="n1",
+        filename="innkalling.txt",
+        doctype="notice",
+        meeting_date=DAY,
+        body=expected_au_body(),
+    )
+    (meeting,) = group_meetings([source])
+    assert meeting.items == ()
+    assert meeting.documents == (MeetingDocument("n1", "innkalling.txt", "notice"),)
+
+
+def expected_au_body() -> Body:
+    return Body("AU", AU, "Tromsøregionen", 1, "AU")

@@ -44,7 +44,11 @@ def describe_document(
     doc_id: str, filename: str, pages: Sequence[str], metadata: Metadata
 ) -> MeetingSource:
     """What grouping needs of one document, read from its pages and metadata."""
-    body, items, _cases = find_meeting_parts(pages, filename, metadata)
+    # the metadata pass fills body and items at ingest; a record read back may lack them
+    if metadata.body is not None or metadata.items:
+        body, items = metadata.body, metadata.items
+    else:
+        body, items, _cases = find_meeting_parts(pages, filename, metadata)
     return MeetingSource(
         id=doc_id,
         filename=filename,
