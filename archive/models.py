@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from .meetings import AgendaItem, Body, CaseRef
+
 DocType = Literal["notice", "minutes", "application", "other"]
 DOCTYPES: tuple[DocType, ...] = ("notice", "minutes", "application", "other")
 Precision = Literal["day", "week", "month", "season", "year"]
@@ -52,6 +54,9 @@ class Metadata:
     regions: tuple[str, ...] = ()
     municipalities: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    body: Body | None = None  # notices and minutes: whose meeting it is
+    items: tuple[AgendaItem, ...] = ()  # notices and minutes: the agenda
+    cases: tuple[CaseRef, ...] = ()  # archive cases cited anywhere
 
     @property
     def dates(self) -> tuple[date, ...]:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from . import metadata_eval, search_eval
+from . import meetings_eval, metadata_eval, search_eval
 
 # Each evaluation module offers main() -> exit status; add new ones here.
-EVALUATIONS: tuple[Callable[[], int], ...] = (metadata_eval.main, search_eval.main)
+EVALUATIONS: tuple[Callable[[], int], ...] = (
+    metadata_eval.main,
+    search_eval.main,
+    meetings_eval.main,
+)
 
 
 def main() -> int:

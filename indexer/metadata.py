@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from archive.models import Metadata
@@ -10,6 +11,7 @@ from archive.models import Metadata
 from .classify import classify_document, find_title
 from .dates import find_dates
 from .meeting import find_meeting_date
+from .meetings import find_meeting_parts
 from .regions import find_places
 
 if TYPE_CHECKING:
@@ -25,7 +27,7 @@ def extract_metadata(pages: Sequence[str], filename: str, *, gazetteer: Gazettee
     )
     places = find_places(pages, gazetteer)
     evidence = [item for item in (classification.evidence, meeting_evidence) if item is not None]
-    return Metadata(
+    metadata = Metadata(
         doctype=classification.doctype,
         doctype_confidence=classification.confidence,
         title=find_title(pages, filename),
@@ -35,3 +37,5 @@ def extract_metadata(pages: Sequence[str], filename: str, *, gazetteer: Gazettee
         municipalities=places.municipalities,
         evidence=(*evidence, *places.evidence),
     )
+    body, items, cases = find_meeting_parts(pages, filename, metadata)
+    return replace(metadata, body=body, items=items, cases=cases)
