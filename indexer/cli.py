@@ -18,6 +18,7 @@ from archive.errors import ArchiveError, QueryError
 from archive.models import DOCTYPES, SORT_ORDERS, Document, SearchRequest, SearchResults
 from archive.records import document_record, hit_record
 
+from .cli_accounts import register as register_account_commands
 from .ingest import FileResult, IngestOptions, IngestReport, default_workers, ingest_paths
 from .ocr import ocr_install_hint
 
@@ -455,6 +456,9 @@ def serve_cmd(ctx: click.Context, host: str, port: int, threads: int) -> None:
         fail(exc.message)
     click.echo(f"Regionarkiv serving {config.home} at http://{host}:{port}/")
     serve(app, host=host, port=port, threads=threads, ident="Regionarkiv")
+
+
+register_account_commands(cli)
 
 
 def main() -> None:

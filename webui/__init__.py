@@ -16,6 +16,7 @@ from archive import ArchiveConfig, open_archive
 from archive.errors import ArchiveError
 
 from . import api, feed, views
+from .auth import install_auth
 from .extension import app_archive, install_archive
 from .i18n import DEFAULT_LANGUAGE, install_formatting, select_locale
 
@@ -63,6 +64,7 @@ def create_app(config: ArchiveConfig, test_config: Mapping[str, Any] | None = No
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     install_archive(app, open_archive(config, readonly=True))
+    install_auth(app, config)  # secret key, sessions and the audit log: a writable connection
     Babel(app, locale_selector=select_locale)
     install_formatting(app)
     app.register_blueprint(views.bp)
