@@ -408,3 +408,19 @@ def test_passwords_never_reach_logs_or_the_catalog(
         (ADMIN, "failed-sign-in"),
     ]
     assert rows[1].after == {"address": "10.0.0.1"}
+
+
+def test_openapi_describes_the_audit_route_and_how_to_sign_in(
+    auth_app: Flask, web: FlaskClient
+) -> None:
+    spec = web.get("/api/openapi.json").get_json()
+    assert set(spec["components"]["securitySchemes"]) == {"bearerToken", "sessionCookie"}
+    assert spec["components"]["securitySchemes"]["sessionCookie"]["name"] == SESSION_COOKIE
+    operation = spec["paths"]["/api/audit"]["get"]
+    assert operation["security"] == [{"bearerToken": []}, {"sessionCookie": []}]
+    assert set(operation["responses"]) == {"200", "400", "401", "403"}
+    token = app_accounts(auth_app).add_token(ADMIN, actor="cli:test")
+    body = web.get("/api/audit", headers={"Authorization": f"Bearer {token}"}).get_json()
+    entry = spec["components"]["schemas"]["AuditEntry"]
+    assert body["entries"] and list(body["entries"][0]) == entry["required"]
+    assert body["entries"][0]["action"] in entry["properties"]["action"]["enum"]
