@@ -36,6 +36,7 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 Clock = Callable[[], datetime]
+TOUCH_INTERVAL = timedelta(minutes=1)  # how often last_seen and last_used are written
 
 # The lead turns this into a numbered catalog migration; until then it runs on every open.
 SCHEMA = f"""
@@ -308,11 +309,13 @@ class Accounts:
             return None
         now = self.clock()
         last_seen = datetime.fromisoformat(rows[0]["last_seen"])
-        with self._write() as db:
-            if now - last_seen > idle:
-                db.execute("DELETE FROM sessions WHERE id_hash = ?", (key,))
-                return None
-            if now - last_seen > timedelta(minutes=1):  # spare a write on every request
+        # Write only when something changes (at most once a minute per session), so that
+        # reading pages never waits for an `arkiv index` that holds the catalog's write lock.
+        if now - last_seen > idle:
+            self.end_session(session_id)
+            return None
+        if now - last_seen > TOUCH_INTERVAL:
+            with self._write() as db:
                 db.execute(
                     "UPDATE sessions SET last_seen = ? WHERE id_hash = ?", (self._now(), key)
                 )
@@ -343,16 +346,18 @@ class Accounts:
         """The user an API token belongs to, or None for an unknown or removed token."""
         key = hash_secret(token)
         rows = self._read(
-            "SELECT u.id, u.name, u.role, u.created FROM api_tokens t "
+            "SELECT u.id, u.name, u.role, u.created, t.last_used FROM api_tokens t "
             "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
             (key,),
         )
         if not rows:
             return None
-        with self._write() as db:
-            db.execute(
-                "UPDATE api_tokens SET last_used = ? WHERE token_hash = ?", (self._now(), key)
-            )
+        last_used = rows[0]["last_used"]
+        if last_used is None or self.clock() - datetime.fromisoformat(last_used) > TOUCH_INTERVAL:
+            with self._write() as db:
+                db.execute(
+                    "UPDATE api_tokens SET last_used = ? WHERE token_hash = ?", (self._now(), key)
+                )
         return user_from_row(rows[0])
 
     def tokens(self) -> list[TokenInfo]:

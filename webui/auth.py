@@ -250,9 +250,10 @@ def sign_in() -> ResponseReturnValue:
     user = accounts.authenticate(name, password) if name and password else None
     if user is None:
         throttle.fail(*keys)
-        known = any(u.name.casefold() == name.casefold() for u in accounts.users())
+        # Under the user's own name if there is one: a password typed as a name is not kept.
+        known = [u.name for u in accounts.users() if u.name.casefold() == name.casefold()]
         accounts.record(
-            name if known else "?", "failed-sign-in", after={"address": client_address()}
+            known[0] if known else "?", "failed-sign-in", after={"address": client_address()}
         )
         return render_template("sign_in.html", next=target, name=name, failed=True), 401
     throttle.succeed(*keys)

@@ -7,6 +7,8 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+MAX_KEYS = 10_000
+
 
 class SignInThrottle:
     """After `free` failures within `window` for a key, each further try waits twice as long.
@@ -55,6 +57,9 @@ class SignInThrottle:
     def fail(self, *keys: str) -> None:
         now = self.clock()
         with self._lock:
+            if len(self._failures) > MAX_KEYS:  # many names or addresses: forget the old ones
+                for key in [k for k, times in self._failures.items() if not self._recent(k, now)]:
+                    del self._failures[key]
             for key in keys:
                 self._recent(key, now).append(now)
 
