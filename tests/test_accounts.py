@@ -46,6 +46,8 @@ def test_user_add_reads_the_password_twice_or_from_stdin(runner: CliRunner, home
     assert accounts.authenticate("ola", PASSWORD) == accounts.user("ola")
     assert accounts.authenticate("ola", PASSWORD + "x") is None
     assert accounts.authenticate("per", PASSWORD) is None
+    stored = accounts.db.execute("SELECT password_hash FROM users ORDER BY name").fetchall()
+    assert [row[0][:31] for row in stored] == ["$argon2id$v=19$m=65536,t=3,p=4$"] * 2
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeSerializer
@@ -24,6 +25,8 @@ from webui.auth import SESSION_COOKIE, app_accounts
 ADMIN, ADMIN_PW = "kari", "kari-sitt-lange-passord"
 EDITOR, EDITOR_PW = "ola", "ola-sitt-lange-passord"
 FAILED = "Feil brukernavn eller passord."
+# Real argon2id, with parameters small enough for a test suite that signs in a hundred times.
+TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
 
 
@@ -45,7 +48,7 @@ def home_config(built: tuple[ArchiveConfig, dict[str, str]]) -> ArchiveConfig:
     """The test archive, with an admin and an editor."""
     config = built[0]
     db = connect_accounts(config.catalog_path)
-    accounts = Accounts(db)
+    accounts = Accounts(db, hasher=TEST_HASHER)
     accounts.add_user(ADMIN, "admin", ADMIN_PW, actor="cli:test")
     accounts.add_user(EDITOR, "editor", EDITOR_PW, actor="cli:test")
     db.close()
@@ -58,7 +61,8 @@ def clock() -> Clock:
 
 
 def make_app(config: ArchiveConfig, clock: Clock, **settings: object) -> Flask:
-    return create_app(config, {"TESTING": True, "AUTH_CLOCK": clock, **settings})
+    test_config = {"TESTING": True, "AUTH_CLOCK": clock, "PASSWORD_HASHER": TEST_HASHER}
+    return create_app(config, {**test_config, **settings})
 
 
 @pytest.fixture

@@ -90,7 +90,11 @@ def install_auth(app: Flask, config: ArchiveConfig) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.secret_key = load_secret_key(config.home)
     clock: Callable[[], datetime] = app.config.get("AUTH_CLOCK", utc_now)
-    app.extensions[ACCOUNTS_KEY] = Accounts(connect_accounts(config.catalog_path), clock=clock)
+    app.extensions[ACCOUNTS_KEY] = Accounts(
+        connect_accounts(config.catalog_path),
+        clock=clock,
+        hasher=app.config.get("PASSWORD_HASHER"),  # tests pass cheaper argon2 parameters
+    )
     app.extensions[THROTTLE_KEY] = SignInThrottle(
         clock, free=app.config.get("SIGN_IN_FREE_TRIES", 5)
     )
