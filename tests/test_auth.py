@@ -20,7 +20,14 @@ from werkzeug.test import TestResponse
 from archive import ArchiveConfig
 from archive.accounts import Accounts, connect_accounts, hash_secret
 from webui import app_archive, create_app
-from webui.auth import SESSION_COOKIE, app_accounts
+from webui.auth import (
+    SESSION_COOKIE,
+    app_accounts,
+    current_user,
+    require_admin,
+    require_editor,
+)
+from webui.throttle import SignInThrottle
 
 ADMIN, ADMIN_PW = "kari", "kari-sitt-lange-passord"
 EDITOR, EDITOR_PW = "ola", "ola-sitt-lange-passord"
@@ -428,3 +435,56 @@ def test_openapi_describes_the_audit_route_and_how_to_sign_in(
     entry = spec["components"]["schemas"]["AuditEntry"]
     assert body["entries"] and list(body["entries"][0]) == entry["required"]
     assert body["entries"][0]["action"] in entry["properties"]["action"]["enum"]
+
+
+def test_role_helpers_guard_views(home_config: ArchiveConfig, clock: Clock) -> None:
+    app = make_app(home_config, clock)
+
+    def who() -> str:
+        user = current_user()
+        return user.name if user else "-"
+
+    app.add_url_rule("/api/edit-test", "edit_api", require_editor(who), methods=["GET", "POST"])
+    app.add_url_rule("/edit-test", "edit_page", require_editor(who))
+    app.add_url_rule("/admin-test", "admin_page", require_admin(who))
+    client = app.test_client()
+    assert client.get("/api/edit-test").status_code == 401
+    assert client.get("/edit-test").location == "/logg-inn?next=/edit-test"
+    token = app_accounts(app).add_token(EDITOR, actor="cli:test")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.post("/api/edit-test", headers=bearer).get_data(as_text=True) == EDITOR
+    assert client.get("/admin-test", headers=bearer).status_code == 403
+    sign_in(client, ADMIN, ADMIN_PW)
+    assert client.get("/admin-test").get_data(as_text=True) == ADMIN
+    assert client.post("/api/edit-test").status_code == 403  # a session needs its CSRF token
+    csrf = {"X-CSRF-Token": form_token(client, "/")}
+    assert client.post("/api/edit-test", headers=csrf).get_data(as_text=True) == ADMIN
+    app_archive(app).close()
+
+
+def test_a_readable_secret_key_is_made_private(
+    home_config: ArchiveConfig, clock: Clock, auth_app: Flask
+) -> None:
+    path = home_config.home / "secret.key"
+    path.chmod(0o644)
+    app = make_app(home_config, clock)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert app.secret_key == auth_app.secret_key
+    app_archive(app).close()
+
+
+def test_the_throttle_doubles_the_wait_and_forgets(clock: Clock) -> None:
+    throttle = SignInThrottle(clock, free=2)
+    waits = []
+    for _ in range(5):
+        throttle.fail("user:kari")
+        waits.append(throttle.wait_seconds("user:kari", "address:10.0.0.1"))
+    assert waits == [0, 2, 4, 8, 16]
+    assert throttle.wait_seconds("user:ola", "address:10.0.0.1") == 0
+    clock.advance(seconds=10)
+    assert throttle.wait_seconds("user:kari") == 6
+    clock.advance(minutes=15)
+    assert throttle.wait_seconds("user:kari") == 0
+    throttle.fail("user:kari")
+    throttle.succeed("user:kari")
+    assert throttle.wait_seconds("user:kari") == 0
