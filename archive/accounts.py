@@ -94,16 +94,6 @@ class ForbiddenError(ArchiveError):
     http_status = 403
 
 
-class ThrottledError(ArchiveError):
-    """Too many failed sign-ins from one address or for one user; try again later."""
-
-    http_status = 429
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
 @dataclass(frozen=True)
 class User:
     id: int
