@@ -17,6 +17,7 @@ from archive.errors import ArchiveError
 
 from . import api, feed, views
 from .addresses import BASE_URL_KEY, checked_base_url
+from .auth import install_auth
 from .extension import app_archive, install_archive
 from .i18n import DEFAULT_LANGUAGE, install_formatting, select_locale
 
@@ -75,6 +76,7 @@ def create_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     install_archive(app, open_archive(config, readonly=True))
+    install_auth(app, config)  # secret key, sessions and the audit log: a writable connection
     Babel(app, locale_selector=select_locale)
     install_formatting(app)
     app.register_blueprint(views.bp)

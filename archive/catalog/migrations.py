@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from ..errors import ArchiveError
+from .account_tables import ACCOUNT_TABLES
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "an index on documents(status) for the ids by status (`arkiv ocr`)",
         ("CREATE INDEX IF NOT EXISTS documents_status ON documents(status)",),
     ),
+    Migration(3, "users, sessions, API tokens and the append-only audit log", ACCOUNT_TABLES),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
