@@ -98,6 +98,7 @@ def test_searches_keep_full_totals_after_a_node_is_killed(tmp_path: Path) -> Non
         )
         client.close()
         alone.close()
+        assert survivor.stop() == 0  # SIGTERM: the node closed cleanly
     finally:
         for node in nodes:
             node.stop()

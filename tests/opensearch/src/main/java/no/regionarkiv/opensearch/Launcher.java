@@ -40,7 +40,8 @@ import org.opensearch.transport.TransportService;
  * node-to-node transport) and {@code analysis-common} (stemmers, folding, decompounders). No
  * security plugin: HTTP is plain and bound to loopback. When the node is started the launcher
  * prints one line {@code READY http=HOST:PORT transport=HOST:PORT} on standard output; SIGTERM
- * (or SIGINT) closes the node and exits 0.
+ * (or SIGINT) closes the node, prints {@code CLOSED} and exits 0 (1 if the node did not close
+ * within 30 s).
  */
 public final class Launcher {
 
@@ -104,14 +105,20 @@ public final class Launcher {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  boolean clean = false;
                   try {
                     node.close();
-                    node.awaitClose(30, TimeUnit.SECONDS);
+                    clean = node.awaitClose(30, TimeUnit.SECONDS);
                   } catch (Exception e) {
                     System.err.println("launcher: closing the node failed: " + e);
                   } finally {
                     closed.countDown();
                   }
+                  System.out.println(clean ? "CLOSED" : "CLOSE FAILED");
+                  System.out.flush();
+                  // A JVM ended by a signal exits 143 even after its hooks ran; a clean close
+                  // says so with 0, a failed one with 1.
+                  Runtime.getRuntime().halt(clean ? 0 : 1);
                 },
                 "launcher-shutdown"));
 
