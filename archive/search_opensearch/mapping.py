@@ -5,8 +5,9 @@ The analysis mirrors the Whoosh side's views of a word with the engine's own fil
 - `text` (stemmed): lower case, Norwegian stop words, the `light_norwegian` stemmer.
 - `text.exact`: lower case only, with positions: quoted phrases match the words as written.
 - `text.folded`: lower case, `asciifolding` (æ→ae, ø→o, å→a, é→e), then `aa`→`a` and
-  `oe`→`o`, unstemmed (the light stemmer treats `ae` and `æ` differently, so stemming after
-  folding would split one word into two keys; the stemmed view covers inflection): `Tromso`,
+  `oe`→`o`, unstemmed (`light_norwegian` cuts some words unevenly: `naeringsplan` gives
+  `naeringspla` but `naeringsplanen` gives `naeringsplan`; the stemmed view covers inflection,
+  this one spellings without æøå): `Tromso`,
   `Tromsoe` and `Tromsø` meet, as do `Kaafjord` and `Kåfjord`, and `naeringsplan` and
   `næringsplan`. This is the Whoosh side's `fold` (archive.analysis) on both sides of the
   match, so neither the text nor the query needs to be spelt with æøå.
