@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from .models import DOCTYPES, DateMention, Document, Evidence
+from .models import ACCESS_LEVELS, DOCTYPES, DateMention, Document, Evidence
 
 # How a search backend indexes a field: analysed text, exact keywords (a list joined by
 # commas), a date, the unique id, or a number; None: the field is not indexed.
@@ -29,6 +29,10 @@ class Column:
     declaration: str  # SQL, as `ALTER TABLE documents ADD COLUMN name <declaration>` takes it
     encode: Callable[[Document], Any]
     is_metadata: bool = False  # rewritten when only the metadata changes (re-extraction)
+    # A column added after the first release: a catalog without it (not yet upgraded) is still
+    # readable, every document having this value.
+    is_added_later: bool = False
+    value_when_missing: Any = None
 
 
 @dataclass(frozen=True)
@@ -237,6 +241,20 @@ FIELDS: tuple[Field, ...] = (
         column=Column("ocr_pages", LIST_NOT_NULL, lambda d: dump_json(list(d.ocr_pages))),
     ),
     Field(
+        "access", "Tilgang", "Access", {"type": "string", "enum": list(ACCESS_LEVELS)},
+        record=lambda d: d.access,
+        column=Column("access", "TEXT NOT NULL DEFAULT 'public'", lambda d: d.access,
+                      is_added_later=True, value_when_missing="public"),
+        index="keyword", in_export=True,
+    ),
+    Field(
+        "legal_ground", "Hjemmel", "Legal ground", {"type": ["string", "null"]},
+        record=lambda d: d.legal_ground,
+        column=Column("legal_ground", "TEXT", lambda d: d.legal_ground,
+                      is_added_later=True),
+        in_export=True,
+    ),
+    Field(
         "ingested_at", "Lagt inn", "Ingested", {"type": "string", "format": "date-time"},
         record=lambda d: d.ingested_at.isoformat(),
         column=Column("ingested_at", TEXT_NOT_NULL,
@@ -272,6 +290,9 @@ class IndexField:
 def index_fields() -> tuple[IndexField, ...]:
     """The indexed document fields, for a backend's schema."""
     return tuple(IndexField(f.name, f.index, f.is_stored, f.is_faceted) for f in FIELDS if f.index)
+
+
+COLUMNS_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 
 
 def column_declarations() -> dict[str, str]:

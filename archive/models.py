@@ -12,6 +12,9 @@ DocType = Literal["notice", "minutes", "application", "other"]
 DOCTYPES: tuple[DocType, ...] = ("notice", "minutes", "application", "other")
 Precision = Literal["day", "week", "month", "season", "year"]
 Status = Literal["ok", "needs_ocr"]
+# Who may read a document: everyone, or signed-in editors only ("unntatt offentlighet").
+Access = Literal["public", "restricted"]
+ACCESS_LEVELS: tuple[Access, ...] = ("public", "restricted")
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class Document:
     page_count: int = 0
     ocr_pages: tuple[int, ...] = ()  # 1-based numbers of pages whose text came from OCR
     error: str | None = None
+    access: Access = "public"
+    legal_ground: str | None = None  # for a restricted document, e.g. "Offl. § 13 jf. fvl. § 13"
 
     @property
     def text(self) -> str:
@@ -126,6 +131,9 @@ class SearchRequest:
     page: int = 1
     page_size: int = 20
     with_facets: bool = False
+    # True only for a signed-in editor or admin: restricted documents are otherwise filtered
+    # out by the backend in its engine query (hits, totals, facets, suggestions, similar).
+    include_restricted: bool = False
 
     @property
     def has_filters(self) -> bool:

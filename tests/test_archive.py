@@ -246,6 +246,8 @@ def test_stats_and_export(filled: Archive) -> None:
         "municipalities": [],
         "pages": 1,
         "status": "ok",
+        "access": "public",
+        "legal_ground": None,
     }
 
 

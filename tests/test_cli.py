@@ -139,6 +139,8 @@ def test_show_export_stats(runner: CliRunner, home: Path, docs: Path) -> None:
                 "municipalities",
                 "pages",
                 "status",
+                "access",
+                "legal_ground",
             ]
         )
         for r in records

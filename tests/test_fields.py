@@ -32,7 +32,7 @@ def test_the_catalog_has_a_column_per_declared_column(tmp_path: Path) -> None:
 def test_derived_lists() -> None:
     assert EXPORT_FIELDS == (
         "id", "filename", "sha256", "doctype", "title", "meeting_date", "dates", "regions",
-        "municipalities", "pages", "status",
+        "municipalities", "pages", "status", "access", "legal_ground",
     )  # fmt: skip
     assert HIT_FIELDS == ("id", "title", "filename", "doctype", "meeting_date", "regions")
     assert FACET_FIELDS == ("doctype", "year", "regions")
@@ -46,6 +46,7 @@ def test_derived_lists() -> None:
         IndexField("dates", "date", is_stored=False, is_faceted=False),
         IndexField("regions", "keyword", is_stored=False, is_faceted=True),
         IndexField("municipalities", "keyword", is_stored=False, is_faceted=False),
+        IndexField("access", "keyword", is_stored=False, is_faceted=False),
     )
 
 
@@ -59,7 +60,7 @@ def test_a_record_has_the_record_fields_in_table_order(archive_doc_record: list[
     assert archive_doc_record == [
         "id", "title", "filename", "sha256", "size", "media_type", "pages", "status", "doctype",
         "doctype_confidence", "meeting_date", "dates", "periods", "regions", "municipalities",
-        "evidence", "ocr_pages", "ingested_at",
+        "evidence", "ocr_pages", "access", "legal_ground", "ingested_at",
     ]  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import ArchiveError
-from ..fields import column_declarations
+from ..fields import COLUMNS_BY_NAME, column_declarations
 from . import migrations
 
 UPGRADE_HINT = "run `arkiv upgrade`"
@@ -43,8 +43,11 @@ class CatalogConnection:
         if is_new and not self.readonly:
             self.upgrade()
             return
-        if all(step.is_read_compatible for step in steps) and not migrations.missing_columns(
-            self._main_db, column_declarations()
+        # A column marked is_added_later (archive/fields.py) is read as its value_when_missing
+        # until the first write adds it; any other missing column stops a reader.
+        missing = migrations.missing_columns(self._main_db, column_declarations())
+        if all(step.is_read_compatible for step in steps) and all(
+            COLUMNS_BY_NAME[name].is_added_later for name in missing
         ):
             return
         if self.readonly:

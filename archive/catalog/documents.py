@@ -7,10 +7,12 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from ..errors import ArchiveError, NotFoundError
 from ..fields import (
     COLUMNS,
+    COLUMNS_BY_NAME,
     METADATA_COLUMNS,
     dump_json,
     evidence_from_dict,
@@ -252,10 +254,17 @@ class Catalog(CatalogConnection):
             page_count=int(row["page_count"]),
             ocr_pages=tuple(json.loads(row["ocr_pages"])),
             error=row["error"],
+            access=column_or(row, "access"),
+            legal_ground=column_or(row, "legal_ground"),
         )
         if with_pages:
             doc = replace(doc, pages=self.pages(doc.id))
         return doc
+
+
+def column_or(row: sqlite3.Row, name: str) -> Any:
+    """A column's value, or its value_when_missing in a catalog not yet upgraded to have it."""
+    return row[name] if name in row.keys() else COLUMNS_BY_NAME[name].value_when_missing  # noqa: SIM118
 
 
 def metadata_from_row(row: sqlite3.Row) -> Metadata:

@@ -15,8 +15,9 @@ The analysis mirrors the Whoosh side's views of a word with the engine's own fil
   (`folkehelsearbeidet` gives `helse`, `arbeid`, `helsearbeid`, ...), unstemmed: the parts are
   the lexicon's own forms, and a stemmer after the decompounder mangles them (`helse` would lose
   its `-else`). Queries are not decompounded, so `helse` finds `folkehelsearbeidet` but
-  `folkehelse` does not find every text about health. The word list is the compound lexicon of
-  archive.language.compounds filtered by its own rules for what may be a part (see `compound_parts`).
+  `folkehelse` does not find every text about health. The word list is the compound lexicon
+  of archive.language.compounds filtered by its own rules for what may be a part (see
+  `compound_parts`).
   The engine adds every listed word it finds inside a compound, where the Whoosh side picks the
   single best split: `kystsoneplan` also yields `one`, so precision differs there.
 
