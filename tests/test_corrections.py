@@ -25,6 +25,10 @@ from indexer.cli import cli
 from indexer.gazetteer import load_gazetteer
 from indexer.metadata import extract_metadata
 
+from .ocr_support import write_scanned_pdf
+from .test_ocr import MINUTES as OCR_MINUTES
+from .test_ocr import needs_ocr_tools
+
 MINUTES = (
     "Referat fra møte i Ofoten regionråd\n"
     "Møtedato: 11. mars 2019 kl. 10.00, Narvik rådhus\n"
@@ -253,6 +257,17 @@ def test_an_access_correction_reaches_the_record_and_the_index(
         assert archive.catalog.get(indexed, extracted=True).access == "public"
 
 
+def test_the_meeting_date_can_be_set_to_none(
+    runner: CliRunner, config: ArchiveConfig, indexed: str
+) -> None:
+    output = arkiv(runner, config.home, "edit", indexed, "--meeting-date", "none")
+    assert output.startswith("meeting_date: none (extracted: 2019-03-11; by cli:")
+    with open_archive(config, readonly=True) as archive:
+        assert archive.get(indexed).metadata.meeting_date is None
+        (hit,) = archive.search(SearchRequest(query="Fagernesfjellet", with_facets=True)).hits
+        assert hit.meeting_date is None
+
+
 def test_a_correction_to_the_current_value_writes_nothing(
     runner: CliRunner, config: ArchiveConfig, indexed: str
 ) -> None:
@@ -343,3 +358,28 @@ def test_cli_edit_refuses_bad_values_without_a_traceback(
     assert (row["field"], row["value"], row["extracted"], row["user"]) == (
         "regions", ["Nord-Troms"], ["Ofoten"], ACTOR,
     )  # fmt: skip
+
+
+@pytest.mark.slow
+@needs_ocr_tools
+def test_corrections_survive_arkiv_ocr_reading_a_scan(
+    runner: CliRunner, config: ArchiveConfig, tmp_path: Path
+) -> None:
+    (tmp_path / "skann").mkdir()
+    scan = write_scanned_pdf(tmp_path / "skann" / "referat.pdf", OCR_MINUTES)
+    arkiv(runner, config.home, "index", "--no-ocr", str(scan))
+    with open_archive(config, readonly=True) as archive:
+        (doc_id,) = archive.ids_with_status("needs_ocr")
+        assert archive.get(doc_id).metadata.meeting_date is None  # no text yet
+    arkiv(runner, config.home, "edit", doc_id, "--meeting-date", "2016-03-16",
+          "--doctype", "notice")  # fmt: skip
+    assert arkiv(runner, config.home, "ocr").startswith("1 documents read by OCR")
+    with open_archive(config, readonly=True) as archive:
+        read = archive.catalog.get(doc_id, extracted=True)
+        assert (read.status, read.metadata.meeting_date, read.metadata.doctype) == (
+            "ok", date(2016, 3, 15), "minutes",
+        )  # fmt: skip
+        doc = archive.get(doc_id)
+        assert (doc.metadata.meeting_date, doc.metadata.doctype) == (date(2016, 3, 16), "notice")
+        (hit,) = archive.search(SearchRequest(query="næringsplan")).hits
+        assert (hit.meeting_date, hit.doctype) == (date(2016, 3, 16), "notice")

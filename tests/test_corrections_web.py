@@ -136,6 +136,9 @@ def test_the_form_shows_the_error_and_keeps_what_was_typed(site: Site, editor: F
     assert 'name="meeting_date" type="date" value="2016-02-30"' in html
     assert re.search(r'id="meeting_date"[^>]*aria-invalid="true"', html)
     assert 'value="Ny tittel"' in html
+    response = editor.post(path, data={**FORM, "title": " ", "csrf_token": token})
+    assert response.status_code == 400
+    assert "title: must not be empty" in response.get_data(as_text=True)
     assert api_document(editor, site.referat)["title"] == "Referat styringsgruppen 15.03.16"
 
 

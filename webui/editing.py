@@ -120,11 +120,8 @@ def form_changes(doc: Document) -> dict[str, Any]:
         sent["access"] = form["access"]
     if "legal_ground" in form:
         sent["legal_ground"] = form["legal_ground"].strip() or None
-    return {
-        name: value
-        for name, value in sent.items()
-        if value != EDITABLE_BY_NAME[name].read(doc) and not (name == "title" and not value)
-    }
+    current = {name: EDITABLE_BY_NAME[name].read(doc) for name in sent}
+    return {name: value for name, value in sent.items() if value != current[name]}
 
 
 def render_form(doc: Document, *, error: CorrectionError | None = None) -> ResponseReturnValue:

@@ -30,7 +30,9 @@ def gazetteer_names(config: ArchiveConfig) -> PlaceNames:
 @click.argument("doc_id")
 @click.option("--doctype", type=click.Choice(DOCTYPES), help="The document type.")
 @click.option("--title", help="The title.")
-@click.option("--meeting-date", metavar="YYYY-MM-DD", help="The meeting date.")
+@click.option(
+    "--meeting-date", metavar="YYYY-MM-DD", help="The meeting date (`none`: it has none)."
+)
 @click.option("--region", "regions", multiple=True, help="A region (repeat for several).")
 @click.option(
     "--municipality", "municipalities", multiple=True, help="A kommune (repeat for several)."
@@ -72,6 +74,8 @@ def edit_cmd(
         "legal_ground": legal_ground,
     }
     changes = {name: value for name, value in given.items() if value is not None}
+    if meeting_date is not None and meeting_date.strip().casefold() == "none":
+        changes["meeting_date"] = None  # the document has no meeting date
     if not changes and not undo:
         raise click.UsageError("give a field to correct (--meeting-date, ...) or --undo FIELD")
     actor = cli_actor()
