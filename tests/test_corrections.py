@@ -123,6 +123,13 @@ def test_a_correction_is_an_override_beside_the_extracted_value(
     ]
     assert effective(config, indexed) == CORRECTED
     assert extracted(config, indexed) == (date(2019, 3, 11), ("Ofoten",))
+    arkiv(runner, config.home, "edit", indexed, "--doctype", "notice", "--meeting-date", "none")
+    with open_archive(config, readonly=True) as archive:
+        stats = archive.stats()
+    assert (stats["by_doctype"], stats["by_region"], stats["by_year"]) == (
+        {"notice": 1}, {"Tromsøregionen": 1}, {},
+    )  # fmt: skip
+    arkiv(runner, config.home, "edit", indexed, "--undo", "doctype", "--meeting-date", "2019-03-12")
     with sqlite3.connect(config.catalog_path) as db:
         rows = db.execute("SELECT doc_id, field, value, user FROM overrides ORDER BY field")
         assert list(rows) == [

@@ -128,26 +128,33 @@ class Catalog(OverrideTable):
         return int(self.db.execute("SELECT count(*) FROM index_queue").fetchone()[0])
 
     def counts(self, column: str) -> dict[str, int]:
-        """Documents per value of a scalar column (doctype, status)."""
+        """Documents per value of a scalar column (doctype, status), corrections applied."""
         if column not in {"doctype", "status", "media_type"}:
             raise ValueError(column)
-        rows = self.db.execute(f"SELECT {column}, count(*) FROM documents GROUP BY 1 ORDER BY 1")
+        join, value = self.effective_column(column) if column == "doctype" else ("", column)
+        rows = self.db.execute(
+            f"SELECT {value}, count(*) FROM documents {join} GROUP BY 1 ORDER BY 1"
+        )
         return {str(r[0]): int(r[1]) for r in rows}
 
     def list_counts(self, column: str) -> dict[str, int]:
-        """Documents per element of a JSON list column (regions, municipalities)."""
+        """Documents per element of a JSON list column (regions, municipalities), corrections
+        applied."""
         if column not in {"regions", "municipalities"}:
             raise ValueError(column)
+        join, value = self.effective_column(column)
         rows = self.db.execute(
-            f"SELECT j.value, count(*) FROM documents, json_each(documents.{column}) AS j "
+            f"SELECT j.value, count(*) FROM documents {join}, json_each({value}) AS j "
             "GROUP BY 1 ORDER BY 1"
         )
         return {str(r[0]): int(r[1]) for r in rows}
 
     def year_counts(self) -> dict[str, int]:
+        """Documents per year of their meeting date, corrections applied."""
+        join, value = self.effective_column("meeting_date")
         rows = self.db.execute(
-            "SELECT substr(meeting_date, 1, 4), count(*) FROM documents "
-            "WHERE meeting_date IS NOT NULL GROUP BY 1 ORDER BY 1"
+            f"SELECT substr({value}, 1, 4), count(*) FROM documents {join} "
+            f"WHERE {value} IS NOT NULL GROUP BY 1 ORDER BY 1"
         )
         return {str(r[0]): int(r[1]) for r in rows}
 

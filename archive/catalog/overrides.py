@@ -17,6 +17,7 @@ from typing import Any
 from ..corrections import EDITABLE_BY_NAME
 from .connection import CatalogConnection
 
+LIST_COLUMNS = frozenset({"regions", "municipalities"})  # JSON lists in documents and overrides
 CHUNK = 500  # ids per query (SQLite allows 32,766 parameters; keep statements small)
 
 
@@ -81,11 +82,29 @@ class OverrideTable(CatalogConnection):
         )
         return cursor.rowcount > 0
 
-    def override_count(self) -> int:
-        try:
-            return int(self.db.execute("SELECT count(*) FROM overrides").fetchone()[0])
-        except sqlite3.OperationalError:
-            return 0
+    def effective_column(self, column: str) -> tuple[str, str]:
+        """(a join, an expression) that read a documents column with its override applied, for
+        counting in SQL; a catalog without the overrides table reads the column as it is."""
+        if not self.has_overrides_table():
+            return "", f"documents.{column}"
+        join = (
+            f"LEFT JOIN overrides AS o_{column} "
+            f"ON o_{column}.doc_id = documents.id AND o_{column}.field = '{column}'"
+        )
+        # The stored value is JSON: a list stays JSON text, a string or null is unwrapped.
+        value = (
+            f"o_{column}.value"
+            if column in LIST_COLUMNS
+            else f"json_extract(o_{column}.value, '$')"
+        )
+        return (
+            join,
+            f"(CASE WHEN o_{column}.doc_id IS NULL THEN documents.{column} ELSE {value} END)",
+        )
+
+    def has_overrides_table(self) -> bool:
+        row = self.db.execute("SELECT 1 FROM sqlite_master WHERE name='overrides'").fetchone()
+        return row is not None
 
     def append_audit(
         self,
