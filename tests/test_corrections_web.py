@@ -142,6 +142,22 @@ def test_the_form_shows_the_error_and_keeps_what_was_typed(site: Site, editor: F
     assert api_document(editor, site.referat)["title"] == "Referat styringsgruppen 15.03.16"
 
 
+def test_the_form_stores_only_what_changed(site: Site, editor: FlaskClient) -> None:
+    path = f"/doc/{site.referat}/rediger"
+    token = form_token(editor, path)
+    data = {**FORM, "municipalities": "evenes,  Narvik", "title": "Nytt navn", "csrf_token": token}
+    assert editor.post(path, data=data).status_code == 303
+    (row,) = app_accounts(site.app).audit(document_id=site.referat)
+    assert (row.before, row.after) == (
+        {"meeting_date": "2016-03-15", "title": "Referat styringsgruppen 15.03.16"},
+        {"meeting_date": "2016-03-16", "title": "Nytt navn"},
+    )
+    # The same form again changes nothing.
+    data = {**FORM, "title": "Nytt navn", "csrf_token": token}
+    assert editor.post(path, data=data).status_code == 303
+    assert len(app_accounts(site.app).audit(document_id=site.referat)) == 1
+
+
 def test_the_form_without_csrf_or_with_a_foreign_token_is_refused(
     site: Site, editor: FlaskClient
 ) -> None:

@@ -121,7 +121,16 @@ def form_changes(doc: Document) -> dict[str, Any]:
     if "legal_ground" in form:
         sent["legal_ground"] = form["legal_ground"].strip() or None
     current = {name: EDITABLE_BY_NAME[name].read(doc) for name in sent}
-    return {name: value for name, value in sent.items() if value != current[name]}
+    return {
+        name: value
+        for name, value in sent.items()
+        if comparable(value) != comparable(current[name])
+    }
+
+
+def comparable(value: Any) -> Any:
+    """A value as the form compares it: the order of ticked regions says nothing."""
+    return sorted(v.casefold() for v in value) if isinstance(value, list) else value
 
 
 def render_form(doc: Document, *, error: CorrectionError | None = None) -> ResponseReturnValue:

@@ -25,9 +25,9 @@ def serve_cmd(ctx: click.Context, host: str, port: int, threads: int, base_url: 
 
     from webui import create_app
 
-    config = load_config(ctx)
     from .editing import gazetteer_names
 
+    config = load_config(ctx)
     # The gazetteer's names, so that a correction may name a region no document has yet.
     app = create_app(config, {"PLACE_NAMES": gazetteer_names(config)}, base_url=base_url)
     click.echo(f"Regionarkiv serving {config.home} at http://{host}:{port}/")
