@@ -12,9 +12,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .catalog import Catalog, PathRecord
+from .catalog import Catalog, PathRecord, utcnow
 from .config import ArchiveConfig
-from .errors import ArchiveError, StoreError
+from .corrections import (
+    EDITABLE_BY_NAME,
+    Correction,
+    PlaceNames,
+    check_changes,
+    editable,
+)
+from .errors import ArchiveError, NotFoundError, StoreError
 from .lock import write_lock
 from .models import Document, SearchRequest, SearchResults
 from .search import open_backend
@@ -245,12 +252,98 @@ class Archive:
         finally:
             self.preanalysed.clear()  # what a failed run left: its documents stay queued
 
-    def remove(self, doc_id: str) -> Document:
-        """Take a document out of catalog and index; its original goes with it."""
-        doc = self.catalog.remove(doc_id)
+    def remove(
+        self, doc_id: str, *, reason: str | None = None, actor: str | None = None
+    ) -> Document:
+        """Take a document out of catalog and index; its original goes with it. With an
+        actor, the removal and its reason go to the audit log in the same transaction."""
+        with self.catalog.transaction():
+            doc = self.catalog.remove(doc_id)
+            if actor is not None:
+                self.catalog.append_audit(
+                    utcnow(), actor, "remove", doc_id,
+                    {"filename": doc.filename, "title": doc.metadata.title},
+                    {"reason": reason},
+                )  # fmt: skip
         self.sync_index()
         self.drop_original_if_unused(doc.sha256)
         return doc
+
+    # -- corrections (call inside `writing()`) -----------------------------------------------
+
+    def known_places(self, places: PlaceNames | None = None) -> PlaceNames:
+        """The region and kommune names a correction may use: the given ones (the gazetteer's)
+        and those the archive's documents already have."""
+        held = PlaceNames(
+            frozenset(self.catalog.list_counts("regions")),
+            frozenset(self.catalog.list_counts("municipalities")),
+        )
+        return held | places if places else held
+
+    def correct(
+        self,
+        doc_id: str,
+        changes: Any,
+        actor: str,
+        *,
+        places: PlaceNames | None = None,
+    ) -> Document:
+        """Store corrections of a document's fields as overrides beside the extracted values,
+        with their audit rows (before and after) in one transaction, and reindex it.
+
+        Every field is checked before anything is written: an unknown field or a value the
+        field cannot take raises CorrectionError naming the field. Returns the document.
+        """
+        self.catalog.get(doc_id, with_pages=False)  # an unknown id: NotFoundError first
+        checked = check_changes(changes, self.known_places(places))
+        now = utcnow()
+        with self.catalog.transaction():
+            doc = self.catalog.get(doc_id, with_pages=False)
+            changed: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+            for name, value in checked.items():
+                field = editable(name)
+                before = field.read(doc)
+                if before == value:
+                    continue
+                self.catalog.set_override(doc_id, name, value, actor, now)
+                befores, afters = changed.setdefault(field.action, ({}, {}))
+                befores[name], afters[name] = before, value
+            for action, (befores, afters) in changed.items():
+                self.catalog.append_audit(now, actor, action, doc_id, befores, afters)
+            if changed:
+                self.catalog.queue(doc_id, "add")
+        self.sync_index()
+        return self.catalog.get(doc_id)
+
+    def undo_correction(self, doc_id: str, field_name: str, actor: str) -> Document:
+        """Drop the correction of one field, so that the extracted value is in force again."""
+        field = editable(field_name)
+        now = utcnow()
+        with self.catalog.transaction():
+            doc = self.catalog.get(doc_id, with_pages=False)
+            extracted = self.catalog.get(doc_id, with_pages=False, extracted=True)
+            if not self.catalog.delete_override(doc_id, field_name):
+                raise NotFoundError(f"{doc_id}: {field_name} has no correction to undo")
+            self.catalog.append_audit(
+                now, actor, field.action, doc_id,
+                {field_name: field.read(doc)},
+                {field_name: field.read(extracted), "undo": True},
+            )  # fmt: skip
+            self.catalog.queue(doc_id, "add")
+        self.sync_index()
+        return self.catalog.get(doc_id)
+
+    def corrections(self, doc_id: str) -> list[Correction]:
+        """A document's corrections with the extracted value each one stands over."""
+        overrides = self.catalog.overrides_of(doc_id)
+        if not overrides:
+            return []
+        extracted = self.catalog.get(doc_id, with_pages=False, extracted=True)
+        return [
+            Correction(name, o.value, editable(name).read(extracted), o.user, o.time)
+            for name, o in overrides.items()
+            if name in EDITABLE_BY_NAME
+        ]
 
     def drop_original_if_unused(self, sha256: str) -> None:
         if self.catalog.id_for_sha(sha256) is None:

@@ -18,6 +18,7 @@ from archive.errors import ArchiveError
 from . import api, feed, views
 from .addresses import BASE_URL_KEY, checked_base_url
 from .auth import install_auth
+from .editing import install_editing
 from .extension import app_archive, install_archive
 from .i18n import DEFAULT_LANGUAGE, install_formatting, select_locale
 
@@ -82,6 +83,7 @@ def create_app(
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(feed.bp)
+    install_editing(app)  # corrections and removal: the edit form, PATCH and DELETE
     app.register_error_handler(ArchiveError, render_error)
     app.register_error_handler(HTTPException, render_error)
     app.after_request(add_headers)

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from ..corrections import apply_overrides
 from ..errors import ArchiveError, NotFoundError
 from ..fields import (
     COLUMNS,
@@ -19,13 +20,14 @@ from ..fields import (
     mention_from_dict,
 )
 from ..models import Document, Metadata
-from .connection import CatalogConnection
+from .overrides import Override, OverrideTable
 
 PathRecord = tuple[str, int, float]  # (doc_id, size, mtime) recorded for a path
 
 
-class Catalog(CatalogConnection):
-    """Document records with their pages and the paths they were seen at, and the index queue."""
+class Catalog(OverrideTable):
+    """Document records with their pages and the paths they were seen at, and the index queue;
+    documents are read with editors' corrections applied (`extracted=True`: without)."""
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -40,19 +42,24 @@ class Catalog(CatalogConnection):
             self.db.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone() is not None
         )
 
-    def get(self, doc_id: str, *, with_pages: bool = True) -> Document:
+    def get(self, doc_id: str, *, with_pages: bool = True, extracted: bool = False) -> Document:
         row = self.db.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no document with id {doc_id!r}")
-        return self._document(row, with_pages=with_pages)
+        overrides = {} if extracted else self.overrides_of(doc_id)
+        return self._document(row, with_pages=with_pages, overrides=overrides)
 
     def get_many(self, ids: list[str], *, with_pages: bool = False) -> dict[str, Document]:
         """Documents by id, in one query; unknown ids are left out."""
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self.db.execute(f"SELECT * FROM documents WHERE id IN ({marks})", ids)
-        return {r["id"]: self._document(r, with_pages=with_pages) for r in rows}
+        rows = self.db.execute(f"SELECT * FROM documents WHERE id IN ({marks})", ids).fetchall()
+        overrides = self.overrides_for(r["id"] for r in rows)
+        return {
+            r["id"]: self._document(r, with_pages=with_pages, overrides=overrides.get(r["id"], {}))
+            for r in rows
+        }
 
     def documents(self, *, with_pages: bool = False) -> Iterator[Document]:
         """Every document, in id order, read in chunks so memory stays flat."""
@@ -63,8 +70,11 @@ class Catalog(CatalogConnection):
             ).fetchall()
             if not rows:
                 return
+            overrides = self.overrides_for(r["id"] for r in rows)
             for row in rows:
-                yield self._document(row, with_pages=with_pages)
+                yield self._document(
+                    row, with_pages=with_pages, overrides=overrides.get(row["id"], {})
+                )
             last = rows[-1]["id"]
 
     def pages(self, doc_id: str) -> tuple[str, ...]:
@@ -118,26 +128,33 @@ class Catalog(CatalogConnection):
         return int(self.db.execute("SELECT count(*) FROM index_queue").fetchone()[0])
 
     def counts(self, column: str) -> dict[str, int]:
-        """Documents per value of a scalar column (doctype, status)."""
+        """Documents per value of a scalar column (doctype, status), corrections applied."""
         if column not in {"doctype", "status", "media_type"}:
             raise ValueError(column)
-        rows = self.db.execute(f"SELECT {column}, count(*) FROM documents GROUP BY 1 ORDER BY 1")
+        join, value = self.effective_column(column) if column == "doctype" else ("", column)
+        rows = self.db.execute(
+            f"SELECT {value}, count(*) FROM documents {join} GROUP BY 1 ORDER BY 1"
+        )
         return {str(r[0]): int(r[1]) for r in rows}
 
     def list_counts(self, column: str) -> dict[str, int]:
-        """Documents per element of a JSON list column (regions, municipalities)."""
+        """Documents per element of a JSON list column (regions, municipalities), corrections
+        applied."""
         if column not in {"regions", "municipalities"}:
             raise ValueError(column)
+        join, value = self.effective_column(column)
         rows = self.db.execute(
-            f"SELECT j.value, count(*) FROM documents, json_each(documents.{column}) AS j "
+            f"SELECT j.value, count(*) FROM documents {join}, json_each({value}) AS j "
             "GROUP BY 1 ORDER BY 1"
         )
         return {str(r[0]): int(r[1]) for r in rows}
 
     def year_counts(self) -> dict[str, int]:
+        """Documents per year of their meeting date, corrections applied."""
+        join, value = self.effective_column("meeting_date")
         rows = self.db.execute(
-            "SELECT substr(meeting_date, 1, 4), count(*) FROM documents "
-            "WHERE meeting_date IS NOT NULL GROUP BY 1 ORDER BY 1"
+            f"SELECT substr({value}, 1, 4), count(*) FROM documents {join} "
+            f"WHERE {value} IS NOT NULL GROUP BY 1 ORDER BY 1"
         )
         return {str(r[0]): int(r[1]) for r in rows}
 
@@ -238,7 +255,9 @@ class Catalog(CatalogConnection):
 
     # -- rows ------------------------------------------------------------------------------
 
-    def _document(self, row: sqlite3.Row, *, with_pages: bool) -> Document:
+    def _document(
+        self, row: sqlite3.Row, *, with_pages: bool, overrides: dict[str, Override]
+    ) -> Document:
         doc = Document(
             id=row["id"],
             sha256=row["sha256"],
@@ -259,7 +278,7 @@ class Catalog(CatalogConnection):
         )
         if with_pages:
             doc = replace(doc, pages=self.pages(doc.id))
-        return doc
+        return apply_overrides(doc, {name: o.value for name, o in overrides.items()})
 
 
 def column_or(row: sqlite3.Row, name: str) -> Any:

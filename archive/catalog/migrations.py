@@ -84,6 +84,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         ("CREATE INDEX IF NOT EXISTS documents_status ON documents(status)",),
     ),
     Migration(3, "users, sessions, API tokens and the append-only audit log", ACCOUNT_TABLES),
+    Migration(
+        5,
+        "editors' corrections, kept beside the extracted values (archive/catalog/overrides.py)",
+        (
+            # No foreign key to documents: a removed document's corrections are kept, and come
+            # back when the same file (the same id) is indexed again.
+            """CREATE TABLE IF NOT EXISTS overrides (
+                doc_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                value TEXT NOT NULL,
+                user TEXT NOT NULL,
+                time TEXT NOT NULL,
+                PRIMARY KEY (doc_id, field)
+            )""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -25,7 +25,10 @@ def serve_cmd(ctx: click.Context, host: str, port: int, threads: int, base_url: 
 
     from webui import create_app
 
+    from .editing import gazetteer_names
+
     config = load_config(ctx)
-    app = create_app(config, base_url=base_url)
+    # The gazetteer's names, so that a correction may name a region no document has yet.
+    app = create_app(config, {"PLACE_NAMES": gazetteer_names(config)}, base_url=base_url)
     click.echo(f"Regionarkiv serving {config.home} at http://{host}:{port}/")
     serve(app, host=host, port=port, threads=threads, ident="Regionarkiv")

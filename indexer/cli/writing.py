@@ -109,17 +109,23 @@ def print_report(report: IngestReport) -> None:
 
 @cli.command("remove")
 @click.argument("doc_ids", nargs=-1, required=True)
+@click.option("--reason", help="Why (recorded in the audit log).")
 @click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer.")
 @click.pass_context
-def remove_cmd(ctx: click.Context, doc_ids: tuple[str, ...], wait: float) -> None:
+def remove_cmd(
+    ctx: click.Context, doc_ids: tuple[str, ...], reason: str | None, wait: float
+) -> None:
     """Take documents out of the catalog and the index; unused originals are deleted."""
+    from .accounts import cli_actor
+
+    actor = cli_actor()
     archive = open_home(ctx)
     missing = []
     try:
         with archive.writing(wait=wait):
             for doc_id in doc_ids:
                 try:
-                    doc = archive.remove(doc_id)
+                    doc = archive.remove(doc_id, reason=reason, actor=actor)
                 except ArchiveError as exc:
                     missing.append(exc.message)
                     continue

@@ -1,0 +1,122 @@
+"""`arkiv edit`: correct a document's fields (kept as overrides) or undo a correction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from archive import ArchiveConfig
+from archive.corrections import EDITABLE_FIELDS, PlaceNames
+from archive.models import ACCESS_LEVELS, DOCTYPES
+
+from ..gazetteer import load_gazetteer
+from ..ingest import gazetteer_file
+from ..terminal import printable
+from .accounts import cli_actor
+from .group import cli, echo_json, open_home
+
+
+def gazetteer_names(config: ArchiveConfig) -> PlaceNames:
+    """The region and kommune names of the archive's gazetteer (shipped and local)."""
+    places = load_gazetteer(gazetteer_file(config))
+    return PlaceNames(
+        frozenset(places.regions),
+        frozenset(places.municipalities) | frozenset(places.former),
+    )
+
+
+@cli.command("edit")
+@click.argument("doc_id")
+@click.option("--doctype", type=click.Choice(DOCTYPES), help="The document type.")
+@click.option("--title", help="The title.")
+@click.option(
+    "--meeting-date", metavar="YYYY-MM-DD", help="The meeting date (`none`: it has none)."
+)
+@click.option("--region", "regions", multiple=True, help="A region (repeat for several).")
+@click.option(
+    "--municipality", "municipalities", multiple=True, help="A kommune (repeat for several)."
+)
+@click.option("--access", type=click.Choice(ACCESS_LEVELS), help="Who may read it.")
+@click.option("--legal-ground", help="The legal ground of a restricted document.")
+@click.option(
+    "--undo",
+    "undo",
+    multiple=True,
+    type=click.Choice(EDITABLE_FIELDS),
+    help="Drop the correction of this field: the extracted value returns (repeatable).",
+)
+@click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer.")
+@click.option("--json", "as_json", is_flag=True, help="Print the corrections as JSON.")
+@click.pass_context
+def edit_cmd(
+    ctx: click.Context,
+    doc_id: str,
+    doctype: str | None,
+    title: str | None,
+    meeting_date: str | None,
+    regions: tuple[str, ...],
+    municipalities: tuple[str, ...],
+    access: str | None,
+    legal_ground: str | None,
+    undo: tuple[str, ...],
+    wait: float,
+    as_json: bool,
+) -> None:
+    """Correct fields of a document; corrections survive reindex and re-extraction."""
+    given: dict[str, Any] = {
+        "doctype": doctype,
+        "title": title,
+        "meeting_date": meeting_date,
+        "regions": list(regions) if regions else None,
+        "municipalities": list(municipalities) if municipalities else None,
+        "access": access,
+        "legal_ground": legal_ground,
+    }
+    changes = {name: value for name, value in given.items() if value is not None}
+    if meeting_date is not None and meeting_date.strip().casefold() == "none":
+        changes["meeting_date"] = None  # the document has no meeting date
+    if not changes and not undo:
+        raise click.UsageError("give a field to correct (--meeting-date, ...) or --undo FIELD")
+    actor = cli_actor()
+    archive = open_home(ctx)
+    try:
+        with archive.writing(wait=wait):
+            for name in undo:
+                archive.undo_correction(doc_id, name, actor)
+            if changes:
+                archive.correct(doc_id, changes, actor, places=gazetteer_names(archive.config))
+            corrections = archive.corrections(doc_id)
+    finally:
+        archive.close()
+    if as_json:
+        echo_json(
+            [
+                {
+                    "field": c.field,
+                    "value": c.value,
+                    "extracted": c.extracted,
+                    "user": c.user,
+                    "time": c.time.isoformat(),
+                }
+                for c in corrections
+            ]
+        )
+        return
+    for c in corrections:
+        click.echo(
+            printable(
+                f"{c.field}: {show(c.value)} (extracted: {show(c.extracted)}; "
+                f"by {c.user}, {c.time:%Y-%m-%d %H:%M} UTC)"
+            )
+        )
+    if not corrections:
+        click.echo(f"{doc_id}: no corrections; every field is as extracted")
+
+
+def show(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)
