@@ -131,7 +131,6 @@ class Running:
             [str(ARKIV), "--home", str(home), "watch", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            text=True,
         )
         self.selector = selectors.DefaultSelector()
         assert self.proc.stdout and self.proc.stderr
@@ -139,6 +138,7 @@ class Running:
         self.selector.register(self.proc.stderr, selectors.EVENT_READ, "err")
         self.out: list[str] = []
         self.err: list[str] = []
+        self.partial = {"out": b"", "err": b""}
 
     def wait_for(self, prefix: str, count: int = 1) -> list[str]:
         """Block until `count` lines on stdout or stderr start with prefix (or fail)."""
@@ -150,15 +150,20 @@ class Running:
             left = deadline - time.monotonic()
             assert left > 0, f"no {count} lines {prefix!r}: {self.out} {self.err}"
             for key, _ in self.selector.select(timeout=left):
-                line = key.fileobj.readline()  # type: ignore[union-attr]
-                assert line, f"the watch ended: {self.out} {self.err}"
-                (self.out if key.data == "out" else self.err).append(line.rstrip("\n"))
+                # Raw reads: a buffered readline would keep a second line where select
+                # cannot see it.
+                chunk = os.read(key.fileobj.fileno(), 65536)  # type: ignore[union-attr]
+                assert chunk, f"the watch ended: {self.out} {self.err}"
+                self.partial[key.data] += chunk
+                *lines, self.partial[key.data] = self.partial[key.data].split(b"\n")
+                target = self.out if key.data == "out" else self.err
+                target.extend(line.decode() for line in lines)
 
     def stop(self, signum: int) -> int:
         self.proc.send_signal(signum)
         out, err = self.proc.communicate(timeout=DEADLINE)
-        self.out += out.splitlines()
-        self.err += err.splitlines()
+        self.out += (self.partial["out"] + out).decode().splitlines()
+        self.err += (self.partial["err"] + err).decode().splitlines()
         return self.proc.returncode
 
 
