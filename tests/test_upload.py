@@ -436,3 +436,53 @@ def test_the_openapi_document_describes_upload() -> None:
     assert sorted(post["responses"]) == ["200", "201", "400", "401", "403", "413", "503"]
     assert "multipart/form-data" in post["requestBody"]["content"]
     assert "UploadResult" in document["components"]["schemas"]
+
+
+def test_uploaded_markup_is_never_served_inline(
+    web: FlaskClient, bearer: dict[str, str], make_pdf: object, tmp_path: Path
+) -> None:
+    pdf = make_pdf(tmp_path / "x.pdf", ["Et skjema om bryggeleie i Reine."])  # type: ignore[operator]
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert("svg")</script></svg>'
+    page = b'<p>Referat</p><script>alert("html")</script>'
+    response = web.post(
+        "/api/documents",
+        headers=bearer,
+        data={
+            "files": files(
+                ("skjema.html", pdf.read_bytes()),
+                ("bilde.svg", svg),
+                ("side.htm", page),
+                ("data.xml", b'<?xml version="1.0"?><a>tekst</a>'),
+                ("full.html", b"<!DOCTYPE html><html><body>hei</body></html>"),
+                ("skjema.pdf", pdf.read_bytes() + b"\n% en annen utgave\n"),
+                ("notat.txt", "Et notat om bryggeleie i Hamnøy.".encode()),
+            )
+        },
+    )
+    results = {r["name"]: r for r in response.get_json()["results"]}
+    assert {n: r["outcome"] for n, r in results.items()} == {
+        "skjema.html": "added",
+        "bilde.svg": "added",  # no XML prolog: read as text, which it is to us
+        "side.htm": "added",
+        "data.xml": "failed",
+        "full.html": "failed",
+        "skjema.pdf": "added",
+        "notat.txt": "added",
+    }
+    assert results["data.xml"]["error"] == "data.xml: unsupported file type: HTML or XML"
+    expected = {
+        "skjema.html": ("application/pdf", "attachment"),
+        "bilde.svg": ("text/plain; charset=utf-8", "attachment"),
+        "side.htm": ("text/plain; charset=utf-8", "attachment"),
+        "skjema.pdf": ("application/pdf", "inline"),
+        "notat.txt": ("text/plain; charset=utf-8", "inline"),
+    }
+    for name, (content_type, disposition) in expected.items():
+        download = web.get(f"/doc/{results[name]['id']}/file")
+        download.close()
+        assert download.status_code == 200, name
+        assert download.headers["Content-Type"] == content_type, name
+        assert download.headers["Content-Disposition"] == f"{disposition}; filename={name}"
+        assert download.headers["X-Content-Type-Options"] == "nosniff"
+        assert "script-src" not in download.headers["Content-Security-Policy"]
+        assert download.headers["Content-Security-Policy"].startswith("default-src 'none'")
