@@ -486,3 +486,37 @@ def test_uploaded_markup_is_never_served_inline(
         assert download.headers["X-Content-Type-Options"] == "nosniff"
         assert "script-src" not in download.headers["Content-Security-Policy"]
         assert download.headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_a_nul_byte_in_a_sent_name_is_refused_with_400(
+    web: FlaskClient, home: tuple[ArchiveConfig, str], bearer: dict[str, str]
+) -> None:
+    body, content_type = multipart_body("ok.txt\x00.pdf", b"Tekst om kobbefangst.")
+    response = web.post("/api/documents", headers=bearer, data=body, content_type=content_type)
+    assert response.status_code == 400
+    assert response.get_json()["message"] == (
+        "'ok.txt\\x00.pdf': the file name holds control characters"
+    )
+    assert leftovers(home[0]) == []
+
+
+def test_an_aborted_upload_leaves_nothing_behind(
+    web: FlaskClient, home: tuple[ArchiveConfig, str], bearer: dict[str, str]
+) -> None:
+    config = home[0]
+    with open_archive(config, readonly=True) as archive:
+        before = archive.document_count()
+    body, content_type = multipart_body("avbrutt.txt", b"Referat om sjarkfiske. " * 4000)
+    cut = body[: len(body) // 2]  # the client goes away halfway through
+    response = web.post(
+        "/api/documents",
+        headers=bearer,
+        input_stream=io.BytesIO(cut),
+        content_type=content_type,
+        content_length=len(body),
+    )
+    assert response.status_code == 400
+    with open_archive(config, readonly=True) as archive:
+        assert archive.document_count() == before
+        assert archive.check().problems == []
+    assert leftovers(config) == []

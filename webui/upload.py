@@ -59,7 +59,15 @@ class UploadRequest(Request):
         folder = Path(current_app.config[UPLOADS_DIR_KEY])
         folder.mkdir(parents=True, exist_ok=True)
         # Unnamed: an aborted request leaves nothing, even if this process is killed.
-        return tempfile.TemporaryFile(dir=folder)
+        stream = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115  # closed in close()
+        self.__dict__.setdefault("upload_streams", []).append(stream)
+        return stream
+
+    def close(self) -> None:
+        """Close every upload file, also one a client broke off (the parser drops those)."""
+        super().close()
+        for stream in self.__dict__.pop("upload_streams", []):
+            stream.close()
 
 
 def install_upload(app: Flask, config: ArchiveConfig, intake: Intake | None) -> None:
