@@ -520,3 +520,63 @@ def test_an_aborted_upload_leaves_nothing_behind(
         assert archive.document_count() == before
         assert archive.check().problems == []
     assert leftovers(config) == []
+
+
+LIMITS = ("--max-upload-mb", "1", "--no-ocr")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_arkiv_serve_takes_uploads_up_to_its_limit(
+    home: tuple[ArchiveConfig, str], bearer: dict[str, str]
+) -> None:
+    import http.client
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    arkiv = Path(sys.executable).parent / "arkiv"
+    server = subprocess.Popen(
+        [str(arkiv), "--home", str(home[0].home), "serve", "--port", str(port), *LIMITS],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def post(body: bytes, content_type: str) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        try:
+            headers = {**bearer, "Content-Type": content_type}
+            connection.request("POST", "/api/documents", body=body, headers=headers)
+            answer = connection.getresponse()
+            return answer.status, answer.read()
+        finally:
+            connection.close()
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # the server is up when it accepts a connection
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            try:
+                probe.connect()
+                probe.close()
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.1)
+        body, content_type = multipart_body("garn.txt", b"Referat om garnfiske i Sortland.")
+        status, answer = post(body, content_type)
+        assert status == 201, answer
+        assert b'"name":"garn.txt","outcome":"added"' in answer
+        big, content_type = multipart_body("stor.txt", b"x" * (1024 * 1024 + 1))
+        assert post(big, content_type)[0] == 413
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    assert leftovers(home[0]) == []
