@@ -3,7 +3,8 @@
 Each poll lists the folders. A file whose size and mtime the catalog already records (from this
 watch, an earlier one or `arkiv index`) is settled and never read again, across restarts. Any
 other file is read once two polls in a row saw the same size and mtime (a copy still under way
-is waited for); a file that fails is reported once and left alone until it changes. Reading
+is waited for); a file that fails is reported once and left alone until it changes (the catalog
+remembers the failed version, so a restarted watch does not report it again). Reading
 happens outside the write lock, which is held only while the results are recorded.
 """
 
@@ -76,6 +77,9 @@ class Watch:
             if record is not None and (record[1], record[2]) == version:
                 self.settled[path] = version
                 continue
+            if self.archive.failed_version(path) == version:
+                self.failed[path] = version  # reported by an earlier watch: not again
+                continue
             if self.pending.get(path) == version:
                 ready.append(FileTask(path, *version))
             else:
@@ -101,11 +105,17 @@ class Watch:
         try:
             with self.archive.writing(wait=LOCK_WAIT):
                 ingest = write_results(self.archive, results, self.options)
+                errors = {f.path: f.error for f in ingest.failed}
+                for task in tasks:
+                    if task.path in errors:
+                        error = errors[task.path]
+                        self.archive.record_failure(task.path, task.size, task.mtime, error)
+                    else:
+                        self.archive.forget_failure(task.path)
         except ArchiveBusyError as exc:
             # Nothing was written: the files stay pending and are read again next time.
             self.report(WatchEvent("busy", "", exc.message))
             return
-        errors = {f.path: f.error for f in ingest.failed}
         for task in tasks:
             self.pending.pop(task.path, None)
             version = (task.size, task.mtime)

@@ -112,12 +112,21 @@ def test_a_restart_reads_nothing_that_is_unchanged(
     watch.poll()
     watch.poll()
     assert len(events) == 3
+    (folder / "tom.txt").write_bytes(b"")
+    watch.poll()
+    watch.poll()
+    assert kinds(events)[-1] == ("failed", "tom.txt")
     again: list[WatchEvent] = []
     restarted = Watch(archive, [folder], IngestOptions(use_ocr=False), again.append)
     assert restarted.known_count() == 3
     restarted.poll()
     restarted.poll()
-    assert again == []
+    assert again == []  # neither the indexed files nor the failed one are read again
+    (folder / "tom.txt").write_text("Nå med tekst om kveite.", "utf-8")
+    restarted.poll()
+    restarted.poll()
+    assert kinds(again) == [("indexed", "tom.txt")]
+    assert archive.failed_version(str(folder / "tom.txt")) is None
 
 
 # -- `arkiv watch` as a process --------------------------------------------------------------
@@ -220,3 +229,4 @@ def test_arkiv_watch_indexes_arrivals_and_stops_cleanly(
     assert again.stop(signal.SIGINT) == 0
     indexed_again = [line for line in again.out if line.startswith("indexed ")]
     assert [line.rsplit("/", 1)[-1] for line in indexed_again] == ["c.txt"]
+    assert again.err == []  # tom.txt failed before, unchanged since: not reported again

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import ArchiveError
 from .account_tables import ACCOUNT_TABLES
+from .failures import FAILURE_TABLE
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         ("CREATE INDEX IF NOT EXISTS documents_status ON documents(status)",),
     ),
     Migration(3, "users, sessions, API tokens and the append-only audit log", ACCOUNT_TABLES),
+    Migration(
+        6, "files that failed to be read, so `arkiv watch` reports each once", (FAILURE_TABLE,)
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
