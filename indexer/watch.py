@@ -90,7 +90,9 @@ class Watch:
 
     def known_count(self) -> int:
         """How many files under the folders the catalog records as they are now."""
-        self.scan()  # settles what is recorded; everything else waits for the next poll
+        self.scan()  # settles what is recorded
+        # What else it saw waits for two polls a full interval apart, like any new file.
+        self.pending.clear()
         return len(self.settled)
 
     def process(self, tasks: list[FileTask]) -> None:

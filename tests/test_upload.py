@@ -336,6 +336,7 @@ def test_without_an_intake_upload_answers_503(
         )
         assert response.status_code == 503
         assert response.get_json()["message"] == "opplasting er ikke slått på"
+        assert "Retry-After" not in response.headers  # off is off: no point in trying again
         csrf = sign_in(client)
         page = client.post(
             "/last-opp", data={"csrf_token": csrf, "files": files(("a.txt", b"tekst"))}

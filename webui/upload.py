@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -124,7 +125,9 @@ def receive(options: IntakeOptions) -> list[IntakeResult] | None:
     if intake is None:
         return None
     files = uploaded_files()  # every name is checked before anything is written
-    staging = Path(tempfile.mkdtemp(dir=current_app.config[UPLOADS_DIR_KEY], prefix="req-"))
+    uploads = Path(current_app.config[UPLOADS_DIR_KEY])
+    uploads.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=uploads, prefix="req-"))
     try:
         incoming = []
         for number, (name, storage) in enumerate(files):
@@ -150,9 +153,9 @@ def receive(options: IntakeOptions) -> list[IntakeResult] | None:
     return results
 
 
-def unavailable(message: str) -> ResponseReturnValue:
+def unavailable(message: str, *, is_busy: bool) -> ResponseReturnValue:
     """503 with a message the editor can act on (the error handler hides 5xx details)."""
-    headers = {"Retry-After": str(BUSY_RETRY_SECONDS)}
+    headers = {"Retry-After": str(BUSY_RETRY_SECONDS)} if is_busy else {}
     if request.path.startswith("/api/"):
         body = jsonify(status=503, error="Service Unavailable", message=message)
         return body, 503, headers
@@ -166,16 +169,23 @@ def form_choices() -> dict[str, Any]:
     return {"doctypes": DOCTYPES, "form": request.form if request.method == "POST" else {}}
 
 
-def handle_upload() -> tuple[list[IntakeResult] | None, str | None]:
-    """(results, None), or (None, the reason to answer 503)."""
+@dataclass(frozen=True)
+class Refusal:
+    """The 503 answer to an upload: upload is off, or the archive is busy."""
+
+    response: ResponseReturnValue
+
+
+def handle_upload() -> list[IntakeResult] | Refusal:
+    """The result of each file sent, or the answer that refuses them all for now."""
     options = upload_options(request.form)
     try:
         results = receive(options)
     except ArchiveBusyError:
-        return None, _("arkivet er opptatt, prøv igjen")
+        return Refusal(unavailable(_("arkivet er opptatt, prøv igjen"), is_busy=True))
     if results is None:
-        return None, _("opplasting er ikke slått på")
-    return results, None
+        return Refusal(unavailable(_("opplasting er ikke slått på"), is_busy=False))
+    return results
 
 
 @bp.get("/last-opp")
@@ -191,9 +201,9 @@ def upload_form() -> ResponseReturnValue:
 @require_editor
 def upload() -> ResponseReturnValue:
     """Read the chosen files into the archive and show what became of each."""
-    results, busy = handle_upload()
-    if results is None:
-        return unavailable(busy or "")
+    results = handle_upload()
+    if isinstance(results, Refusal):
+        return results.response
     return render_template("upload.html", is_enabled=True, results=results, **form_choices())
 
 
@@ -201,8 +211,8 @@ def upload() -> ResponseReturnValue:
 @require_editor
 def upload_api() -> ResponseReturnValue:
     """Upload files (multipart `files`); 201 when at least one was added."""
-    results, busy = handle_upload()
-    if results is None:
-        return unavailable(busy or "")
+    results = handle_upload()
+    if isinstance(results, Refusal):
+        return results.response
     status = 201 if any(r.outcome == "added" for r in results) else 200
     return jsonify(results=[r.to_json() for r in results]), status

@@ -2,24 +2,15 @@
 
 `group.py` holds the group and its error handling; the commands live by what they do:
 `writing.py` (index, remove, reindex, check, ocr, upgrade), `reading.py` (search, show, export,
-stats), `serving.py` (serve), `accounts.py` (user, token, audit), `watching.py` (watch).
+stats), `serving.py` (serve), `accounts.py` (user, token, audit).
 """
 
-from . import accounts, reading, serving, watching, writing
+from . import accounts, reading, serving, writing
+from . import watching as watching  # registers `arkiv watch`
 from .group import cli
 from .reading import document_json, hit_json
 
-__all__ = [
-    "accounts",
-    "cli",
-    "document_json",
-    "hit_json",
-    "main",
-    "reading",
-    "serving",
-    "watching",
-    "writing",
-]
+__all__ = ["accounts", "cli", "document_json", "hit_json", "main", "reading", "serving", "writing"]
 
 
 def main() -> None:
