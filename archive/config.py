@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_HOME = Path("arkiv-data")
+DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class ArchiveConfig:
 
     home: Path
     gazetteer: Path | None = None
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES  # one web upload request, all its files
 
     def __post_init__(self) -> None:
         # Absolute once, here: a relative home would be read against whatever folder a later
@@ -41,6 +43,11 @@ class ArchiveConfig:
     @property
     def lock_path(self) -> Path:
         return self.home / "write.lock"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Web uploads are written here and moved into the store only once complete."""
+        return self.home / "tmp" / "uploads"
 
     @property
     def local_gazetteer(self) -> Path:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .catalog import Catalog, PathRecord, utcnow
+from .catalog import Catalog, PathRecord, failures, utcnow
 from .config import ArchiveConfig
 from .corrections import (
     EDITABLE_BY_NAME,
@@ -109,6 +109,10 @@ class Archive:
     def path_record(self, path: str) -> PathRecord | None:
         """The document, size and mtime recorded for a path seen before, or None."""
         return self.catalog.path_record(path)
+
+    def failed_version(self, path: str) -> tuple[int, float] | None:
+        """The size and mtime a path had when it last failed to be read, or None."""
+        return failures.failed_version(self.catalog, path)
 
     def paths_of(self, doc_id: str) -> tuple[str, ...]:
         return self.catalog.paths_of(doc_id)
@@ -213,6 +217,13 @@ class Archive:
     def add_original(self, source: Path, sha256: str) -> Path:
         """Copy a file into the store under its hash (a no-op when already there)."""
         return self.store.add(source, sha256)
+
+    def record_failure(self, path: str, size: int, mtime: float, error: str) -> None:
+        """Remember that this version of a path could not be read (None once it can)."""
+        failures.record_failure(self.catalog, path, size, mtime, error)
+
+    def forget_failure(self, path: str) -> None:
+        failures.forget_failure(self.catalog, path)
 
     def put_document(self, doc: Document, preanalysis: Preanalysis | None = None) -> None:
         """Record a document with its pages and paths and queue it for the index; a worker's

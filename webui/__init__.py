@@ -14,6 +14,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from archive import ArchiveConfig, open_archive
 from archive.errors import ArchiveError
+from archive.intake import Intake
 
 from . import api, feed, views
 from .addresses import BASE_URL_KEY, checked_base_url
@@ -21,6 +22,7 @@ from .auth import install_auth
 from .editing import install_editing
 from .extension import app_archive, install_archive
 from .i18n import DEFAULT_LANGUAGE, install_formatting, select_locale
+from .upload import install_upload
 
 __all__ = ["app_archive", "create_app"]
 
@@ -52,12 +54,14 @@ def create_app(
     test_config: Mapping[str, Any] | None = None,
     *,
     base_url: str | None = None,
+    intake: Intake | None = None,
 ) -> Flask:
     """The Flask app over the archive in config.home, opened read-only once for the process.
 
     base_url is the site's public address (behind a proxy: the address users see); links that
     leave the site (Atom, OpenAPI) use it. Raises ArchiveError when there is no archive there
-    yet or the base URL is not one.
+    yet or the base URL is not one. intake reads uploaded files into the archive (`arkiv serve`
+    passes the indexer's); without one the upload routes answer 503.
     """
     app = Flask(__name__)
     app.config.from_mapping(
@@ -84,6 +88,7 @@ def create_app(
     app.register_blueprint(api.bp)
     app.register_blueprint(feed.bp)
     install_editing(app)  # corrections and removal: the edit form, PATCH and DELETE
+    install_upload(app, config, intake)
     app.register_error_handler(ArchiveError, render_error)
     app.register_error_handler(HTTPException, render_error)
     app.after_request(add_headers)

@@ -8,6 +8,7 @@ from archive.fields import BY_NAME, FACET_FIELDS, HIT_FIELDS, RECORD_FIELDS
 from archive.models import DOCTYPES, SORT_ORDERS
 
 from .params import MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS, PAGE_SIZE
+from .upload_openapi import UPLOAD_PATHS, UPLOAD_SCHEMAS
 
 JSON = "application/json"
 
@@ -437,6 +438,7 @@ def openapi_document(*, server_url: str) -> dict[str, Any]:
                 }
             },
             **AUDIT_PATHS,
+            **UPLOAD_PATHS,
             "/api/openapi.json": {
                 "get": {
                     "operationId": "openapi",
@@ -446,7 +448,7 @@ def openapi_document(*, server_url: str) -> dict[str, Any]:
             },
         },
         "components": {
-            "schemas": SCHEMAS | AUDIT_SCHEMAS | CORRECTION_SCHEMAS,
+            "schemas": SCHEMAS | AUDIT_SCHEMAS | CORRECTION_SCHEMAS | UPLOAD_SCHEMAS,
             "securitySchemes": SECURITY_SCHEMES,
         },
     }

@@ -26,8 +26,9 @@ from .provenance import evidence_rows, mention_rows
 bp = Blueprint("views", __name__)
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
-# Media types a browser may show in the tab; anything else is only ever downloaded.
-INLINE_TYPES = {"application/pdf", "text/plain"}
+# Media types a browser may show in the tab, under a name of their own kind only (a PDF named
+# `x.html` is downloaded: saved and opened, its name would make it a page); the rest never.
+INLINE_TYPES = {"application/pdf": (".pdf",), "text/plain": (".txt",)}
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
 # An original shown in the tab: still no scripts, but a browser's PDF viewer may embed it.
 FILE_CSP = "default-src 'none'; object-src 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -137,11 +138,12 @@ def original(doc_id: str) -> Response:
     if not path.is_file():
         raise NotFoundError(f"the original of {doc_id} is missing from the store")
     media_type = doc.media_type or "application/octet-stream"
+    name = download_name(doc.filename)
     response = send_file(
         path,
         mimetype=media_type,
-        as_attachment=media_type not in INLINE_TYPES,
-        download_name=download_name(doc.filename),
+        as_attachment=PurePath(name).suffix.lower() not in INLINE_TYPES.get(media_type, ()),
+        download_name=name,
         conditional=True,
         etag=doc.sha256,
         max_age=3600,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import ArchiveError
 from .account_tables import ACCOUNT_TABLES
+from .failures import FAILURE_TABLE
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,9 @@ MIGRATIONS: tuple[Migration, ...] = (
                 PRIMARY KEY (doc_id, field)
             )""",
         ),
+    ),
+    Migration(
+        6, "files that failed to be read, so `arkiv watch` reports each once", (FAILURE_TABLE,)
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -6,6 +6,7 @@ stats), `serving.py` (serve), `accounts.py` (user, token, audit), `editing.py` (
 """
 
 from . import accounts, editing, reading, serving, writing
+from . import watching as watching  # registers `arkiv watch`
 from .group import cli
 from .reading import document_json, hit_json
 

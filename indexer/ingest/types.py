@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from archive.models import DocType, Metadata
+from archive.models import Access, DocType, Metadata
 
 from ..extract import Extraction
 
@@ -32,6 +32,8 @@ class IngestOptions:
     batch_size: int = 200
     use_ocr: bool = True
     file_timeout: int = FILE_TIMEOUT
+    access: Access = "public"
+    legal_ground: str | None = None
 
 
 @dataclass
