@@ -70,10 +70,13 @@ class Archive:
 
     @contextmanager
     def writing(self, *, wait: float = 0.0) -> Iterator[None]:
-        """Hold the write lock; first finish any index work a killed run left queued."""
+        """Hold the write lock; first finish what a killed run left: queued index work, and
+        originals no document names (copied ahead of a batch that was never committed, or
+        left by a removal killed between its catalog commit and the file's deletion)."""
         with write_lock(self.config.lock_path, wait=wait):
             self.catalog.upgrade()  # an older archive is upgraded by its first write
             self.sync_index()
+            self.store.sweep(self.catalog.shas())
             yield
 
     # -- reading ---------------------------------------------------------------------------

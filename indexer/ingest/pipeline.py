@@ -16,7 +16,7 @@ from archive.home import INDEX_BATCH, INDEX_BULK_BATCH
 from ..gazetteer import load_gazetteer
 from ..ocr import is_ocr_available
 from .types import FileResult, FileTask, IngestOptions, IngestReport
-from .worker import init_worker, process_file
+from .worker import init_pool_worker, init_worker, process_file
 from .writer import BatchWriter, plan_tasks
 
 
@@ -111,7 +111,7 @@ def run_workers(
     with ProcessPoolExecutor(
         max_workers=options.workers,
         mp_context=context,
-        initializer=init_worker,
+        initializer=init_pool_worker,
         initargs=(known, gazetteer, options),
     ) as pool:
         # Keep a bounded window of files in flight so memory stays flat on huge runs, but

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
+import os
 import signal
+import sys
 import traceback
 from dataclasses import replace
 from pathlib import Path
@@ -30,6 +34,28 @@ def init_worker(
     _worker_state["known"] = known_shas
     _worker_state["gazetteer"] = load_gazetteer(Path(gazetteer_path) if gazetteer_path else None)
     _worker_state["options"] = options
+
+
+def init_pool_worker(
+    known_shas: frozenset[str], gazetteer_path: str | None, options: IngestOptions
+) -> None:
+    """Set up a worker process of the pool: it dies with the ingest that started it."""
+    die_with_parent()
+    init_worker(known_shas, gazetteer_path, options)
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies (Linux): a `kill -9` of
+    `arkiv index` must not leave workers behind, busy or idle on the task queue forever."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(1)  # the parent died before the signal was asked for
 
 
 class FileTimeout(Exception):
