@@ -260,16 +260,17 @@ class Archive:
             self.store.remove(sha256)
 
     def reindex(self) -> int:
-        """Rebuild the whole index from the catalog without re-extracting anything."""
-        self.index.clear()
+        """Rebuild the whole index from the catalog without re-extracting anything. The new
+        index is built beside the old one and replaces it in one switch: searches meanwhile
+        answer from the old one, and a reindex killed halfway changes nothing."""
         self.preanalysed.clear()
-        self.catalog.queue_all()
+        # Nothing is queued (`writing` applied the queue), and nothing is queued meanwhile:
+        # the write lock is held. One writer for all: one segment, so nothing to merge
+        # afterwards, and memory stays flat because Whoosh spills postings to disk past
+        # limitmb (10k documents peaked at 242 MB).
         queued = [doc_id for doc_id, _ in self.catalog.queued()]
-        # One writer for all: one segment, so nothing to merge afterwards (optimizing the
-        # 2,000-document segments cost as much again as writing them), and memory stays flat
-        # because Whoosh spills postings to disk past limitmb (10k documents peaked at 242 MB).
         count = 0
-        with self.index.writer(bulk=True) as w:
+        with self.index.rebuild() as w:
             for doc in self.catalog.documents():
                 self.index.add(w, doc_with_pages(self.catalog, doc))
                 count += 1
