@@ -15,6 +15,7 @@ from typing import Any
 from .catalog import Catalog, PathRecord
 from .config import ArchiveConfig
 from .errors import ArchiveError, StoreError
+from .filenames import real_path
 from .lock import write_lock
 from .models import Document, SearchRequest, SearchResults
 from .search import open_backend
@@ -217,6 +218,12 @@ class Archive:
         if preanalysis is not None:
             self.preanalysed[doc.id] = preanalysis
 
+    def discard(self, doc_id: str) -> None:
+        """Take a document recorded in the open transaction back out (its original could
+        not be stored); its paths go with it, and the next run reads them again."""
+        self.catalog.remove(doc_id)
+        self.preanalysed.pop(doc_id, None)
+
     def replace_pages(self, doc: Document) -> None:
         """Store new pages, status, OCR marks and metadata of a document and index it."""
         self.catalog.set_pages(doc)
@@ -323,7 +330,7 @@ class Archive:
     def restore_original(self, doc: Document) -> bool:
         """Copy a lost original back from a path where the same bytes still are."""
         for raw in doc.paths:
-            path = Path(raw)
+            path = real_path(raw)
             try:
                 if path.is_file() and path.stat().st_size == doc.size:
                     self.store.add(path, doc.sha256)

@@ -47,6 +47,7 @@ def ingest_paths(
                     for result in batch:
                         writer.apply(result)
                     writer.flush()
+                writer.drop_unused()
                 # The index catches up every INDEX_BULK_BATCH documents, in one large segment;
                 # until then the catalog's index queue holds the work, so a killed run still
                 # loses nothing. Near the end it catches up sooner: what is queued when the

@@ -93,11 +93,12 @@ def process_file(task: FileTask) -> FileResult:
 def read_file(
     task: FileTask, known: frozenset[str], gazetteer: Gazetteer, options: IngestOptions
 ) -> FileResult:
-    path = Path(task.path)
+    path = task.source_path
+    name = Path(task.path).name  # the name as the archive records it
     try:
         sha = sha256_file(path)
     except OSError as exc:
-        return FileResult(task, error=f"{path.name}: cannot be read ({exc.strerror})")
+        return FileResult(task, error=f"{name}: cannot be read ({exc.strerror})")
     if sha in known:
         return FileResult(task, sha256=sha, is_known_content=True)
     try:
@@ -105,11 +106,11 @@ def read_file(
     except ArchiveError as exc:
         return FileResult(task, sha256=sha, error=exc.message)
     except OSError as exc:
-        return FileResult(task, sha256=sha, error=f"{path.name}: cannot be read ({exc.strerror})")
+        return FileResult(task, sha256=sha, error=f"{name}: cannot be read ({exc.strerror})")
     ocr_pages: tuple[int, ...] = ()
     if extraction.needs_ocr and options.use_ocr and is_ocr_available():
         extraction, ocr_pages = apply_ocr(path, extraction, options.password)
-    metadata = extract_metadata(extraction.pages[:METADATA_PAGES], path.name, gazetteer=gazetteer)
+    metadata = extract_metadata(extraction.pages[:METADATA_PAGES], name, gazetteer=gazetteer)
     preanalysis = preanalyse(metadata.title, extraction.pages)
     return FileResult(
         task,
