@@ -22,6 +22,7 @@ from .corrections import (
     editable,
 )
 from .errors import ArchiveError, NotFoundError, StoreError
+from .filenames import real_path
 from .lock import write_lock
 from .models import Document, SearchRequest, SearchResults
 from .search import open_backend
@@ -77,10 +78,13 @@ class Archive:
 
     @contextmanager
     def writing(self, *, wait: float = 0.0) -> Iterator[None]:
-        """Hold the write lock; first finish any index work a killed run left queued."""
+        """Hold the write lock; first finish what a killed run left: queued index work, and
+        originals no document names (copied ahead of a batch that was never committed, or
+        left by a removal killed between its catalog commit and the file's deletion)."""
         with write_lock(self.config.lock_path, wait=wait):
             self.catalog.upgrade()  # an older archive is upgraded by its first write
             self.sync_index()
+            self.store.sweep(self.catalog.shas())
             yield
 
     # -- reading ---------------------------------------------------------------------------
@@ -232,6 +236,12 @@ class Archive:
         if preanalysis is not None:
             self.preanalysed[doc.id] = preanalysis
 
+    def discard(self, doc_id: str) -> None:
+        """Take a document recorded in the open transaction back out (its original could
+        not be stored); its paths go with it, and the next run reads them again."""
+        self.catalog.remove(doc_id)
+        self.preanalysed.pop(doc_id, None)
+
     def replace_pages(self, doc: Document) -> None:
         """Store new pages, status, OCR marks and metadata of a document and index it."""
         self.catalog.set_pages(doc)
@@ -361,16 +371,17 @@ class Archive:
             self.store.remove(sha256)
 
     def reindex(self) -> int:
-        """Rebuild the whole index from the catalog without re-extracting anything."""
-        self.index.clear()
+        """Rebuild the whole index from the catalog without re-extracting anything. The new
+        index is built beside the old one and replaces it in one switch: searches meanwhile
+        answer from the old one, and a reindex killed halfway changes nothing."""
         self.preanalysed.clear()
-        self.catalog.queue_all()
+        # Nothing is queued (`writing` applied the queue), and nothing is queued meanwhile:
+        # the write lock is held. One writer for all: one segment, so nothing to merge
+        # afterwards, and memory stays flat because Whoosh spills postings to disk past
+        # limitmb (10k documents peaked at 242 MB).
         queued = [doc_id for doc_id, _ in self.catalog.queued()]
-        # One writer for all: one segment, so nothing to merge afterwards (optimizing the
-        # 2,000-document segments cost as much again as writing them), and memory stays flat
-        # because Whoosh spills postings to disk past limitmb (10k documents peaked at 242 MB).
         count = 0
-        with self.index.writer(bulk=True) as w:
+        with self.index.rebuild() as w:
             for doc in self.catalog.documents():
                 self.index.add(w, doc_with_pages(self.catalog, doc))
                 count += 1
@@ -423,7 +434,7 @@ class Archive:
     def restore_original(self, doc: Document) -> bool:
         """Copy a lost original back from a path where the same bytes still are."""
         for raw in doc.paths:
-            path = Path(raw)
+            path = real_path(raw)
             try:
                 if path.is_file() and path.stat().st_size == doc.size:
                     self.store.add(path, doc.sha256)

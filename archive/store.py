@@ -68,6 +68,21 @@ class OriginalStore:
     def remove(self, sha256: str) -> None:
         self.path_for(sha256).unlink(missing_ok=True)
 
+    def sweep(self, keep: set[str]) -> list[str]:
+        """Delete the originals not in `keep` and the temporary files of interrupted copies;
+        only for the holder of the write lock. Returns the hashes deleted."""
+        dropped = []
+        for sub in sorted(self.root.iterdir()):
+            if not sub.is_dir():
+                continue
+            for f in sorted(sub.iterdir()):
+                if f.name.startswith(".tmp-"):
+                    f.unlink(missing_ok=True)
+                elif not f.name.startswith(".") and f.name not in keep:
+                    f.unlink(missing_ok=True)
+                    dropped.append(f.name)
+        return dropped
+
     def hashes(self) -> Iterator[str]:
         """Every stored sha256 (temporary files skipped)."""
         for sub in sorted(self.root.iterdir()):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ def walk_paths(paths: Sequence[Path]) -> Iterator[Found]:
                 seen_files.add(str(path))
                 yield Found(path)
         else:
-            yield Found(path, "not a regular file")
+            yield Found(path, not_regular(path.stat().st_mode))
 
 
 def walk_folder(
@@ -63,15 +64,34 @@ def walk_folder(
             continue
         path = Path(entry.path)
         try:
-            is_dir = entry.is_dir(follow_symlinks=True)
-            is_file = entry.is_file(follow_symlinks=True)
-        except OSError:
-            is_dir = is_file = False
-        if is_dir:
+            mode = entry.stat(follow_symlinks=True).st_mode
+        except FileNotFoundError:  # a broken link, or gone since the folder was listed
+            if entry.is_symlink():
+                yield Found(path, "a broken symbolic link")
+            continue
+        except OSError as exc:
+            yield Found(path, f"cannot be read ({exc.strerror})")
+            continue
+        if stat.S_ISDIR(mode):
             yield from walk_folder(path, seen_dirs, seen_files)
-        elif is_file:
+        elif stat.S_ISREG(mode):
             if str(path) not in seen_files:
                 seen_files.add(str(path))
                 yield Found(path)
-        elif entry.is_symlink():
-            yield Found(path, "a broken symbolic link")
+        else:
+            # Never opened: reading a named pipe would wait for a writer forever.
+            yield Found(path, not_regular(mode))
+
+
+KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def not_regular(mode: int) -> str:
+    """Why a path that is neither a folder nor a file is not read."""
+    kind = next((name for test, name in KINDS if test(mode)), "of an unknown kind")
+    return f"not a regular file ({kind})"

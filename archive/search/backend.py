@@ -40,7 +40,13 @@ class SearchBackend(Protocol):
         ...
 
     def clear(self) -> None:
-        """Drop every document (before a rebuild from the catalog)."""
+        """Drop every document at once."""
+        ...
+
+    def rebuild(self) -> AbstractContextManager[Any]:
+        """A batch whose commit replaces every document the index holds with those added to
+        it, in one switch: readers see the old documents until then, and a batch dropped on
+        error (or a process killed while filling it) leaves the old index as it was."""
         ...
 
     def close(self) -> None: ...

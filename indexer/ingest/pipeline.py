@@ -16,7 +16,7 @@ from archive.home import INDEX_BATCH, INDEX_BULK_BATCH
 from ..gazetteer import load_gazetteer
 from ..ocr import is_ocr_available
 from .types import FileResult, FileTask, IngestOptions, IngestReport
-from .worker import init_worker, process_file
+from .worker import init_pool_worker, init_worker, process_file
 from .writer import BatchWriter, plan_tasks
 
 
@@ -47,6 +47,7 @@ def ingest_paths(
                     for result in batch:
                         writer.apply(result)
                     writer.flush()
+                writer.drop_unused()
                 # The index catches up every INDEX_BULK_BATCH documents, in one large segment;
                 # until then the catalog's index queue holds the work, so a killed run still
                 # loses nothing. Near the end it catches up sooner: what is queued when the
@@ -111,7 +112,7 @@ def run_workers(
     with ProcessPoolExecutor(
         max_workers=options.workers,
         mp_context=context,
-        initializer=init_worker,
+        initializer=init_pool_worker,
         initargs=(known, gazetteer, options),
     ) as pool:
         # Keep a bounded window of files in flight so memory stays flat on huge runs, but

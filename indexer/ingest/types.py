@@ -68,9 +68,17 @@ class IngestReport:
 
 @dataclass(frozen=True)
 class FileTask:
+    """A file to read: `path` as the archive records it (archive.filenames.path_text), and
+    `source`, the name to open when that differs (a name that is not valid UTF-8)."""
+
     path: str
     size: int
     mtime: float
+    source: str = ""
+
+    @property
+    def source_path(self) -> Path:
+        return Path(self.source or self.path)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
+import os
 import signal
+import sys
 import traceback
 from dataclasses import replace
 from pathlib import Path
@@ -30,6 +34,28 @@ def init_worker(
     _worker_state["known"] = known_shas
     _worker_state["gazetteer"] = load_gazetteer(Path(gazetteer_path) if gazetteer_path else None)
     _worker_state["options"] = options
+
+
+def init_pool_worker(
+    known_shas: frozenset[str], gazetteer_path: str | None, options: IngestOptions
+) -> None:
+    """Set up a worker process of the pool: it dies with the ingest that started it."""
+    die_with_parent()
+    init_worker(known_shas, gazetteer_path, options)
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies (Linux): a `kill -9` of
+    `arkiv index` must not leave workers behind, busy or idle on the task queue forever."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(1)  # the parent died before the signal was asked for
 
 
 class FileTimeout(Exception):
@@ -67,11 +93,12 @@ def process_file(task: FileTask) -> FileResult:
 def read_file(
     task: FileTask, known: frozenset[str], gazetteer: Gazetteer, options: IngestOptions
 ) -> FileResult:
-    path = Path(task.path)
+    path = task.source_path
+    name = Path(task.path).name  # the name as the archive records it
     try:
         sha = sha256_file(path)
     except OSError as exc:
-        return FileResult(task, error=f"{path.name}: cannot be read ({exc.strerror})")
+        return FileResult(task, error=f"{name}: cannot be read ({exc.strerror})")
     if sha in known:
         return FileResult(task, sha256=sha, is_known_content=True)
     try:
@@ -79,11 +106,11 @@ def read_file(
     except ArchiveError as exc:
         return FileResult(task, sha256=sha, error=exc.message)
     except OSError as exc:
-        return FileResult(task, sha256=sha, error=f"{path.name}: cannot be read ({exc.strerror})")
+        return FileResult(task, sha256=sha, error=f"{name}: cannot be read ({exc.strerror})")
     ocr_pages: tuple[int, ...] = ()
     if extraction.needs_ocr and options.use_ocr and is_ocr_available():
         extraction, ocr_pages = apply_ocr(path, extraction, options.password)
-    metadata = extract_metadata(extraction.pages[:METADATA_PAGES], path.name, gazetteer=gazetteer)
+    metadata = extract_metadata(extraction.pages[:METADATA_PAGES], name, gazetteer=gazetteer)
     preanalysis = preanalyse(metadata.title, extraction.pages)
     return FileResult(
         task,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from archive import Archive
 from archive.catalog import PathRecord, utcnow
+from archive.errors import StoreError
+from archive.filenames import path_text
 from archive.models import Document, Evidence, Metadata
 
 from ..walk import walk_paths
@@ -19,19 +21,22 @@ def plan_tasks(archive: Archive, paths: Sequence[Path], report: IngestReport) ->
     """Files that need reading; unchanged ones (same path, size, mtime) are only counted."""
     tasks = []
     for found in walk_paths(paths):
+        recorded = path_text(str(found.path))
+        name = Path(recorded).name
         if found.error:
-            report.failed.append(Failure(str(found.path), f"{found.path.name}: {found.error}"))
+            report.failed.append(Failure(recorded, f"{name}: {found.error}"))
             continue
         try:
             st = found.path.stat()
         except OSError as exc:
-            report.failed.append(Failure(str(found.path), f"{found.path.name}: {exc.strerror}"))
+            report.failed.append(Failure(recorded, f"{name}: {exc.strerror}"))
             continue
-        record = archive.path_record(str(found.path))
+        record = archive.path_record(recorded)
         if record and record[1] == st.st_size and record[2] == st.st_mtime:
             report.unchanged += 1
             continue
-        tasks.append(FileTask(str(found.path), st.st_size, st.st_mtime))
+        source = str(found.path) if recorded != str(found.path) else ""
+        tasks.append(FileTask(recorded, st.st_size, st.st_mtime, source))
     return tasks
 
 
@@ -56,6 +61,16 @@ def apply_overrides(meta: Metadata, options: IngestOptions) -> Metadata:
     return meta
 
 
+@dataclass(frozen=True)
+class PendingCopy:
+    """A document recorded in the open batch whose original is still being copied."""
+
+    copy: Future[Path]
+    task: FileTask
+    doc: Document
+    is_update: bool
+
+
 class BatchWriter:
     """The single writer: applies worker results to store, catalog and index in batches."""
 
@@ -67,30 +82,60 @@ class BatchWriter:
         # the disk), so that this process, the pipeline's narrowest part, goes on with the
         # catalog and the index; `flush` waits for them before the batch's catalog commit.
         self.copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
-        self.copies: list[Future[Path]] = []
+        self.pending: list[PendingCopy] = []
+        # Originals no document names any more, deleted once the batch is committed: a run
+        # killed before its commit must not have deleted an original the catalog still names.
+        self.unused: list[str] = []
 
     def flush(self) -> None:
-        """Wait until every original handed to the copier is on disk (raise its error)."""
-        copies, self.copies = self.copies, []
-        for copy in copies:
-            copy.result()
+        """Wait until every original handed to the copier is on disk. A file that could not
+        be copied (deleted, made unreadable or changed since it was read) is that file's
+        failure: its document is taken back out of the batch, and the batch goes on."""
+        pending, self.pending = self.pending, []
+        for item in pending:
+            try:
+                item.copy.result()
+            except StoreError as exc:
+                self.discard(item, exc)
+                continue
+            if item.is_update:
+                self.report.updated += 1
+            else:
+                self.report.added += 1
+            self.report.pages += len(item.doc.pages)
+            if item.doc.status == "needs_ocr":
+                self.report.needs_ocr.append(item.task.path)
+
+    def discard(self, item: PendingCopy, exc: StoreError) -> None:
+        path = item.task.path
+        message = path_text(exc.message)
+        if message.startswith(f"{path}: "):
+            message = f"{Path(path).name}: {message[len(path) + 2 :]}"
+        self.report.failed.append(Failure(path, message))
+        self.archive.discard(item.doc.id)
+        self.unused.append(item.doc.sha256)  # a partial copy never lands; this is for safety
+
+    def drop_unused(self) -> None:
+        """Delete the originals the committed batch left without a document."""
+        unused, self.unused = self.unused, []
+        for sha256 in unused:
+            self.archive.drop_original_if_unused(sha256)
 
     def close(self) -> None:
         self.copier.shutdown(wait=True)
 
     def drop_original_if_unused(self, sha256: str | None) -> None:
-        if sha256 is None:
-            return
-        self.flush()  # a copy still under way must not land after its removal
-        self.archive.drop_original_if_unused(sha256)
+        if sha256 is not None:
+            self.unused.append(sha256)
 
     def apply(self, result: FileResult) -> None:
         """Record one worker result: a failure, a known content at a path, or a new document."""
         task = result.task
         if result.error:
-            self.report.failed.append(Failure(task.path, result.error))
+            # path_text: an error may quote the file's real name.
+            self.report.failed.append(Failure(task.path, path_text(result.error)))
             if result.trace:
-                self.report.traces.append((task.path, result.trace))
+                self.report.traces.append((task.path, path_text(result.trace)))
             return
         record = self.archive.path_record(task.path)
         existing = self.archive.id_for_content(result.sha256)
@@ -123,21 +168,13 @@ class BatchWriter:
         doc_id = old_id if reuse and old_id else self.archive.new_id(result.sha256)
         old_sha = self.archive.get(old_id, with_pages=False).sha256 if reuse and old_id else None
         doc = self.make_document(result, doc_id)
-        self.copies.append(
-            self.copier.submit(self.archive.add_original, Path(task.path), result.sha256)
-        )
+        copy = self.copier.submit(self.archive.add_original, task.source_path, result.sha256)
+        self.pending.append(PendingCopy(copy, task, doc, is_update=record is not None))
         with self.archive.transaction():
             if record and not reuse:
                 self.move_path(task, None)
             self.archive.put_document(doc, result.preanalysis)
         self.drop_original_if_unused(old_sha)
-        if record:
-            self.report.updated += 1
-        else:
-            self.report.added += 1
-        self.report.pages += len(doc.pages)
-        if doc.status == "needs_ocr":
-            self.report.needs_ocr.append(task.path)
 
     def make_document(self, result: FileResult, doc_id: str) -> Document:
         task, extraction = result.task, result.extraction

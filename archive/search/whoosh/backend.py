@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, time
 from functools import cache
 from html import escape
@@ -18,7 +19,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
-from whoosh.writing import IndexWriter
+from whoosh.writing import CLEAR, IndexWriter
 
 from archive.errors import ArchiveError
 from archive.language.analysis import (
@@ -50,6 +51,9 @@ HIGHLIGHT_WINDOW = 900
 # After a bulk load, segments beyond this many are merged: at 50,000 documents a query over
 # the 25 segments `arkiv index` wrote took two to three times as long as over one.
 MAX_SEGMENTS = 8
+# Whoosh's reader already retries ten times; under a writer that commits every few
+# milliseconds (a `remove` of many ids) a reader may need more.
+OPEN_ATTEMPTS = 20
 UNDATED_NEWEST = 0  # sorts undated documents last for "newest"
 UNDATED_OLDEST = 10**7  # and last for "oldest"
 FACET_FIELDS = ("regions", "doctype", "year")
@@ -206,6 +210,23 @@ class SearchIndex:
         self.ix.close()
         self.ix = index.create_in(self.folder, build_schema())
 
+    @contextmanager
+    def rebuild(self) -> Iterator[IndexWriter]:
+        """A writer whose commit replaces the whole index, in the current schema, at once.
+
+        The new documents go to a new segment beside the old ones; the commit's new table of
+        contents (written to a temporary file and renamed) switches readers over. Until then
+        they see the old index, and a rebuild cancelled or killed leaves it as it was."""
+        w = self.ix.writer(limitmb=128)
+        try:
+            internals.start_over(w, build_schema())
+            yield w
+        except BaseException:
+            w.cancel()
+            raise
+        else:
+            w.commit(mergetype=CLEAR)
+
     @staticmethod
     def add(w: IndexWriter, doc: Document, preanalysis: Preanalysis | None = None) -> None:
         """Add or replace a document; its text fields' analysis is reused from `preanalysis`
@@ -226,15 +247,34 @@ class SearchIndex:
         """This thread's searcher, refreshed when the index has changed."""
         current: Searcher | None = getattr(self._local, "searcher", None)
         if current is None:
-            current = self.ix.searcher(weighting=WEIGHTING)
+            current = self.open_searcher()
         elif not current.up_to_date():
             # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it reuses a segment's reader
             # with the deletions it had before (removed documents keep matching), and it
             # fails outright on an index that had no segments yet.
             current.close()
-            current = self.ix.searcher(weighting=WEIGHTING)
+            current = self.open_searcher()
         self._local.searcher = current
         return current
+
+    def open_searcher(self) -> Searcher:
+        """A searcher on the newest generation. A writer's commit deletes the files of the
+        generations before it: one listed a moment ago may be gone when it is opened, so
+        opening starts again on the generation that replaced it. (A searcher once open keeps
+        its segment files mapped, and the kernel keeps them until it is closed.)"""
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                return self.ix.searcher(weighting=WEIGHTING)
+            except FileNotFoundError:
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    @property
+    def schema(self) -> Schema:
+        """The schema of this thread's searcher (`ix.schema` reads the table of contents
+        from disk on every use, and a commit may delete it in between)."""
+        return self.searcher().schema
 
     def vocabulary(self) -> IndexVocabulary:
         """The words and names of this thread's searcher, kept until the index changes."""
@@ -252,7 +292,12 @@ class SearchIndex:
         return int(self.searcher().doc_count())
 
     def size_bytes(self) -> int:
-        return sum(p.stat().st_size for p in self.folder.iterdir() if p.is_file())
+        total = 0
+        for entry in os.scandir(self.folder):
+            with suppress(FileNotFoundError):  # deleted by a commit since it was listed
+                if entry.is_file():
+                    total += entry.stat().st_size
+        return total
 
     def close(self) -> None:
         current = getattr(self._local, "searcher", None)
@@ -278,8 +323,9 @@ class SearchIndex:
         parts: list[Query] = []
         text_query: Query | None = None
         if request.query.strip():
-            check_schema(self.ix.schema)
-            text_query = parse_query(request.query, self.ix.schema, self.vocabulary())
+            schema = self.schema
+            check_schema(schema)
+            text_query = parse_query(request.query, schema, self.vocabulary())
             if text_query is NullQuery:  # only stop words: nothing to look for
                 return NullQuery, NullQuery
             parts.append(text_query)

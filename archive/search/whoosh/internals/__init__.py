@@ -75,3 +75,11 @@ def alias_moved_modules() -> None:
 def segment_sizes(ix: Any) -> dict[str, int]:
     """Each segment's id and document count (deleted ones included) of an open index."""
     return {seg.segment_id(): seg.doc_count_all() for seg in ix._segments()}
+
+
+def start_over(writer: Any, schema: Any) -> None:
+    """Make a fresh writer ignore the index's segments: its documents deduplicate against
+    nothing, and with the CLEAR merge policy its commit holds its own segment alone."""
+    writer.schema = schema
+    writer.segments = []
+    writer._setup_doc_offsets()

@@ -1,0 +1,1 @@
+"""`make stress`: the archive under crashes, concurrent writers, hostile input, heavy files."""
