@@ -116,7 +116,7 @@ with write_lock(Path(sys.argv[1])):
         target=sleep_after_saying_so, args=(sys.argv[2],)
     )
     child.start()
-    while not Path(sys.argv[2]).exists():
+    while not (Path(sys.argv[2]).exists() and Path(sys.argv[2]).read_text()):
         time.sleep(0.01)
     os.kill(os.getpid(), signal.SIGKILL)  # dies holding the lock, its child lives on
 """
