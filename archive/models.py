@@ -57,6 +57,7 @@ class Metadata:
     body: Body | None = None  # notices and minutes: whose meeting it is
     items: tuple[AgendaItem, ...] = ()  # notices and minutes: the agenda
     cases: tuple[CaseRef, ...] = ()  # archive cases cited anywhere
+    item_refs: tuple[str, ...] = ()  # canonical numbers of items cited anywhere ("sak 13/19")
 
     @property
     def dates(self) -> tuple[date, ...]:
@@ -87,6 +88,7 @@ class Document:
     page_count: int = 0
     ocr_pages: tuple[int, ...] = ()  # 1-based numbers of pages whose text came from OCR
     error: str | None = None
+    meeting_id: str | None = None  # the meeting the catalog grouped it into
 
     @property
     def text(self) -> str:

@@ -128,6 +128,17 @@ SCHEMAS: dict[str, Any] = {
             "snippet": {"type": "string"},
         },
     },
+    "DocumentItem": {
+        "type": "object",
+        "description": "An agenda item as a notice or minutes lists it",
+        "properties": {
+            "label": {"type": "string", "description": "As written: Sak 05/15"},
+            "number": {"type": "string", "description": "Canonical: 5/2015, RS 3/2019"},
+            "title": {"type": "string"},
+            "decision": {"type": ["string", "null"]},
+            "page": {"type": "integer"},
+        },
+    },
     "Period": {
         "type": "object",
         "properties": {

@@ -44,7 +44,7 @@ class CatalogConnection:
             self.upgrade()
             return
         if all(step.is_read_compatible for step in steps) and not migrations.missing_columns(
-            self._main_db, column_declarations()
+            self._main_db, column_declarations(for_reading=True)
         ):
             return
         if self.readonly:

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from ..errors import ArchiveError, NotFoundError
 from ..fields import (
@@ -16,6 +17,7 @@ from ..fields import (
     evidence_from_dict,
     mention_from_dict,
 )
+from ..meetings import body_from_dict, case_from_dict, item_from_dict
 from ..models import Document, Metadata
 from .connection import CatalogConnection
 
@@ -252,6 +254,7 @@ class Catalog(CatalogConnection):
             page_count=int(row["page_count"]),
             ocr_pages=tuple(json.loads(row["ocr_pages"])),
             error=row["error"],
+            meeting_id=optional(row, "meeting_id", None),
         )
         if with_pages:
             doc = replace(doc, pages=self.pages(doc.id))
@@ -269,7 +272,17 @@ def metadata_from_row(row: sqlite3.Row) -> Metadata:
         regions=tuple(json.loads(row["regions"])),
         municipalities=tuple(json.loads(row["municipalities"])),
         evidence=tuple(evidence_from_dict(d) for d in json.loads(row["evidence"])),
+        body=body_from_dict(json.loads(body)) if (body := optional(row, "body", None)) else None,
+        items=tuple(item_from_dict(d) for d in json.loads(optional(row, "items", "[]"))),
+        cases=tuple(case_from_dict(d) for d in json.loads(optional(row, "cases", "[]"))),
+        item_refs=tuple(json.loads(optional(row, "item_refs", "[]"))),
     )
+
+
+def optional(row: sqlite3.Row, column: str, default: Any) -> Any:
+    """A read-optional column's value (archive/fields.py), the default where the catalog,
+    not yet upgraded, lacks the column."""
+    return row[column] if column in row.keys() else default  # noqa: SIM118 (Row: values)
 
 
 def utcnow() -> datetime:

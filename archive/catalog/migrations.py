@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import ArchiveError
 from .account_tables import ACCOUNT_TABLES
+from .meeting_tables import MEETING_TABLES
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         ("CREATE INDEX IF NOT EXISTS documents_status ON documents(status)",),
     ),
     Migration(3, "users, sessions, API tokens and the append-only audit log", ACCOUNT_TABLES),
+    Migration(4, "meetings, their documents and merged agenda items", MEETING_TABLES),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

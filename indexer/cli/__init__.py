@@ -2,14 +2,25 @@
 
 `group.py` holds the group and its error handling; the commands live by what they do:
 `writing.py` (index, remove, reindex, check, ocr, upgrade), `reading.py` (search, show, export,
-stats), `serving.py` (serve), `accounts.py` (user, token, audit).
+stats), `serving.py` (serve), `accounts.py` (user, token, audit), `meetings.py` (meetings,
+meeting, case).
 """
 
-from . import accounts, reading, serving, writing
+from . import accounts, meetings, reading, serving, writing
 from .group import cli
 from .reading import document_json, hit_json
 
-__all__ = ["accounts", "cli", "document_json", "hit_json", "main", "reading", "serving", "writing"]
+__all__ = [
+    "accounts",
+    "cli",
+    "document_json",
+    "hit_json",
+    "main",
+    "meetings",
+    "reading",
+    "serving",
+    "writing",
+]
 
 
 def main() -> None:

@@ -1,0 +1,156 @@
+"""Documents grouped into meetings by canonical body and meeting date; attachments joined.
+
+Pure: the catalog regroups with it whenever documents come or go, the indexer and the
+evaluation call it on what they extracted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePath
+
+from .meetings import (
+    AgendaItem,
+    Body,
+    Meeting,
+    MeetingDocument,
+    MeetingItem,
+    Role,
+    meeting_id,
+)
+
+MEETING_DOCTYPES = frozenset({"notice", "minutes"})
+MIN_NAME_CHARS = 8  # a file stem shorter than this is too plain to be "named" by an agenda
+_ROLE_ORDER = {"notice": 0, "minutes": 1, "attachment": 2}
+
+
+@dataclass(frozen=True)
+class MeetingSource:
+    """What grouping needs to know of one document."""
+
+    id: str
+    filename: str
+    doctype: str
+    meeting_date: date | None
+    body: Body | None
+    items: tuple[AgendaItem, ...] = ()
+    references: tuple[str, ...] = ()  # canonical item numbers cited anywhere in the text
+    dates: tuple[date, ...] = ()
+    regions: tuple[str, ...] = ()
+    text: str = ""
+
+    @property
+    def is_meeting_document(self) -> bool:
+        return (
+            self.doctype in MEETING_DOCTYPES
+            and self.body is not None
+            and self.meeting_date is not None
+        )
+
+
+def group_meetings(sources: Iterable[MeetingSource]) -> tuple[Meeting, ...]:
+    """The meetings a set of documents make up, oldest first; independent of input order."""
+    ordered = sorted(sources, key=lambda s: s.id)
+    by_key: dict[tuple[str, date], list[MeetingSource]] = defaultdict(list)
+    for source in ordered:
+        if source.is_meeting_document:
+            assert source.body is not None and source.meeting_date is not None
+            by_key[(source.body.canonical, source.meeting_date)].append(source)
+    attached: dict[tuple[str, date], list[MeetingSource]] = defaultdict(list)
+    keys = sorted(by_key)
+    # Each meeting's text normalised once, not once per attachment it is compared with.
+    texts = {key: [_normalise(member.text) for member in by_key[key]] for key in keys}
+    for source in ordered:
+        if not source.is_meeting_document:
+            key = _meeting_for(source, keys, by_key, texts)
+            if key is not None:
+                attached[key].append(source)
+    meetings = [_meeting(key, by_key[key], attached[key]) for key in keys]
+    return tuple(sorted(meetings, key=lambda m: (m.date, m.body)))
+
+
+def _meeting_for(
+    source: MeetingSource,
+    keys: Sequence[tuple[str, date]],
+    by_key: dict[tuple[str, date], list[MeetingSource]],
+    texts: dict[tuple[str, date], list[str]],
+) -> tuple[str, date] | None:
+    """The meeting an attachment belongs to: named by its agenda, or sharing items and date."""
+    stem = _normalise(PurePath(source.filename).stem)
+    best: tuple[tuple[bool, bool, bool, bool], tuple[str, date]] | None = None
+    for key in keys:
+        members = by_key[key]
+        region = members[0].body.region if members[0].body else None
+        numbers = {item.number for member in members for item in member.items}
+        is_named = len(stem) >= MIN_NAME_CHARS and any(stem in text for text in texts[key])
+        shares_item = bool(numbers.intersection(source.references))
+        is_dated = key[1] in source.dates or key[1] == source.meeting_date
+        same_region = region is not None and region in source.regions
+        if not (is_named or (shares_item and (is_dated or same_region))):
+            continue
+        score = (is_named, shares_item, is_dated, same_region)
+        if best is None or score > best[0]:  # keys are sorted: ties go to the first
+            best = (score, key)
+    return best[1] if best else None
+
+
+def _meeting(
+    key: tuple[str, date], members: list[MeetingSource], attachments: list[MeetingSource]
+) -> Meeting:
+    """One meeting from its notices and minutes and the attachments that joined it."""
+    body, day = key
+    region = next((m.body.region for m in members if m.body and m.body.region), None)
+    documents = [MeetingDocument(m.id, m.filename, _role(m.doctype)) for m in members]
+    documents += [MeetingDocument(a.id, a.filename, "attachment") for a in attachments]
+    documents.sort(key=lambda d: (_ROLE_ORDER[d.role], d.filename, d.id))
+    return Meeting(meeting_id(body, day), body, region, day, tuple(documents), merge_items(members))
+
+
+def _role(doctype: str) -> Role:
+    return "notice" if doctype == "notice" else "minutes"
+
+
+def merge_items(members: Sequence[MeetingSource]) -> tuple[MeetingItem, ...]:
+    """Items merged over a meeting's documents: the notice's title, the minutes' decision."""
+    ordered = sorted(members, key=lambda m: (_ROLE_ORDER[m.doctype], m.id))
+    listed: dict[str, list[tuple[MeetingSource, AgendaItem]]] = defaultdict(list)
+    for member in ordered:
+        for item in member.items:
+            listed[item.number].append((member, item))
+    merged = []
+    for number, found in listed.items():
+        titled = next((item for _, item in found if item.title), found[0][1])
+        decided = next(
+            (item for m, item in found if m.doctype == "minutes" and item.decision), None
+        )
+        merged.append(
+            MeetingItem(
+                label=found[0][1].label,
+                number=number,
+                title=titled.title,
+                decision=decided.decision if decided else None,
+                documents=tuple(sorted({m.id for m, _ in found})),
+                pages=tuple(sorted((m.id, item.page) for m, item in found)),
+                case=next((item.case for _, item in found if item.case), None),
+            )
+        )
+    return tuple(sorted(merged, key=lambda item: _item_order(item.number)))
+
+
+def _item_order(number: str) -> tuple[str, int, int]:
+    """Plain items before other series; then by year and number."""
+    match = re.fullmatch(r"(?:(?P<series>[A-Z]+) )?(?P<n>\d+)(?:/(?P<year>\d+))?", number)
+    if match is None:
+        return ("~", 0, 0)
+    return (match.group("series") or "", int(match.group("year") or 0), int(match.group("n")))
+
+
+def _normalise(text: str) -> str:
+    """Lower case, accents folded the Norwegian way, separators as single spaces."""
+    folded = unicodedata.normalize("NFC", text).lower()
+    return " ".join(re.sub(r"[\s_\-–.]+", " ", folded).split())
