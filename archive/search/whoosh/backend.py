@@ -69,8 +69,9 @@ MAX_INDEXED_CHARS = 5_000_000
 # few words of each document, and a keyword field's length is just how many names it has.
 # Titles a little: "Fakta Nord-Troms" should not beat a longer title for being short.
 WEIGHTING = scoring.BM25F(
-    title_B=0.3, body_folded_B=0.0, body_parts_B=0.0, regions_B=0.0, municipalities_B=0.0
-)
+    title_B=0.3, body_folded_B=0.0, body_parts_B=0.0, regions_B=0.0, municipalities_B=0.0,
+    items_B=0.0, item_refs_B=0.0, cases_B=0.0,
+)  # fmt: skip
 
 
 def build_schema() -> Schema:
@@ -365,11 +366,13 @@ class SearchIndex:
         if request.with_facets:
             matching = np.zeros(searcher.doc_count_all(), np.bool_)
             matching[found] = True
-            present = set(searcher.schema.names())
+            present = set(searcher.schema.names())  # an older index lacks "organ"
             fields = tuple(FACET_INDEX_FIELDS.get(f, f) for f in FACET_FIELDS)
             names = dict(zip(fields, FACET_FIELDS, strict=True))
-            for name, table in tables.facets(searcher, fields).items():
-                counts = table.counts(matching) if name in present else {}
+            for name, table in tables.facets(
+                searcher, tuple(f for f in fields if f in present)
+            ).items():
+                counts = table.counts(matching)
                 if counts or name != "organ":  # no notices or minutes: no body facet
                     facets[names[name]] = counts
         terms = self.match_keys(text_query)
