@@ -15,7 +15,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from archive import ArchiveConfig, open_archive
 from archive.errors import ArchiveError
 
-from . import api, feed, views
+from . import api, feed, meetings, views
 from .addresses import BASE_URL_KEY, checked_base_url
 from .auth import install_auth
 from .extension import app_archive, install_archive
@@ -82,6 +82,7 @@ def create_app(
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(feed.bp)
+    app.register_blueprint(meetings.bp)
     app.register_error_handler(ArchiveError, render_error)
     app.register_error_handler(HTTPException, render_error)
     app.after_request(add_headers)
