@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import PurePath
 
@@ -43,6 +43,7 @@ class MeetingSource:
     dates: tuple[date, ...] = ()
     regions: tuple[str, ...] = ()
     text: str = ""
+    cases: tuple[str, ...] = ()  # canonical archive cases cited, in order of first citation
 
     @property
     def is_meeting_document(self) -> bool:
@@ -108,7 +109,25 @@ def _meeting(
     documents = [MeetingDocument(m.id, m.filename, _role(m.doctype)) for m in members]
     documents += [MeetingDocument(a.id, a.filename, "attachment") for a in attachments]
     documents.sort(key=lambda d: (_ROLE_ORDER[d.role], d.filename, d.id))
-    return Meeting(meeting_id(body, day), body, region, day, tuple(documents), merge_items(members))
+    items = cases_from_attachments(merge_items(members), attachments)
+    return Meeting(meeting_id(body, day), body, region, day, tuple(documents), items)
+
+
+def cases_from_attachments(
+    items: tuple[MeetingItem, ...], attachments: Sequence[MeetingSource]
+) -> tuple[MeetingItem, ...]:
+    """An item with no case of its own takes the first case of an attachment that cites that
+    item and no other of the meeting ("Vedlegg til sak 17/17", "Vår ref.: 17/87-3")."""
+    numbers = {item.number for item in items}
+    found: dict[str, str] = {}
+    for attachment in attachments:  # in id order: the same result for any ingest order
+        cited = numbers.intersection(attachment.references)
+        if len(cited) == 1 and attachment.cases:
+            found.setdefault(cited.pop(), attachment.cases[0])
+    return tuple(
+        item if item.case or item.number not in found else replace(item, case=found[item.number])
+        for item in items
+    )
 
 
 def _role(doctype: str) -> Role:

@@ -193,7 +193,12 @@ class Archive:
     def case_history(self, case: str) -> CaseHistory:
         """The items about an archive case ("2015/123") and the documents citing it."""
         docs = self.catalog.get_many(meeting_tables.documents_citing(self.catalog, case))
-        ordered = sorted(docs.values(), key=lambda d: (document_day(d) or date.max, d.id))
+        # on one day a notice before its minutes before the rest
+        rank = {"notice": 0, "minutes": 1}
+        ordered = sorted(
+            docs.values(),
+            key=lambda d: (document_day(d) or date.max, rank.get(d.metadata.doctype, 2), d.id),
+        )
         return CaseHistory(
             case,
             tuple(meeting_tables.meetings_with_case(self.catalog, case)),

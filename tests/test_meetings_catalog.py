@@ -228,3 +228,34 @@ def test_grouping_does_not_depend_on_ingest_order(tmp_path: Path, runner: CliRun
     ]
     assert run(runner, home, "reindex").exit_code == 0
     assert json.loads(run(runner, home, "meetings", "--json").output) == data
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def test_the_samples_hold_whole_meetings(tmp_path: Path, runner: CliRunner) -> None:
+    """Notice, minutes and an attachment of one meeting, for three bodies; an attachment that
+    cites one item and a case gives the item its case (the notice has it only in its head)."""
+    home = tmp_path / "arkiv"
+    assert run(runner, home, "index", "--workers", "1", str(SAMPLES)).exit_code == 0
+    listed = json.loads(run(runner, home, "meetings", "--json").output)["meetings"]
+    whole = [
+        (m["date"], m["body"])
+        for m in listed
+        if [d["role"] for d in m["documents"]] == ["notice", "minutes", "attachment"]
+    ]
+    assert whole == [
+        ("2020-02-14", "Hålogalandsrådet"),
+        ("2019-03-21", "Nord-Troms regionråd"),
+        ("2017-05-11", "Sør-Troms regionråd"),
+    ]
+    history = json.loads(run(runner, home, "case", "17/87", "--json").output)
+    assert [(i["date"], i["label"], i["title"]) for i in history["items"]] == [
+        ("2017-05-11", "Sak 17/17", "Folkehelsearbeid i Sør-Troms – felles folkehelsekoordinator")
+    ]
+    # in time order: a notice and minutes by their meeting's date, others by their first date
+    assert [(d["date"], d["filename"]) for d in history["documents"]] == [
+        ("2017-05-03", "Søknad felles folkehelsekoordinator Sør-Troms 2017.pdf"),
+        ("2017-05-11", "Møteinnkalling Sør-Troms regionråd mai 2017.txt"),
+        ("2017-05-11", "Protokoll Sør-Troms regionråd 11.5.2017.pdf"),
+    ]

@@ -203,6 +203,7 @@ def meeting_sources(catalog: Catalog) -> Iterator[MeetingSource]:
             references=meta.item_refs,
             dates=meta.dates,
             regions=meta.regions,
+            cases=tuple(dict.fromkeys(ref.case for ref in meta.cases)),
         )
         if source.is_meeting_document:  # an attachment is joined by its name in their text
             source = replace(source, text="\n".join(catalog.pages(doc.id)))

@@ -83,4 +83,5 @@ def describe_document(
         dates=metadata.dates,
         regions=metadata.regions,
         text="\n".join(pages),
+        cases=case_numbers(metadata.cases or find_cases(pages)),
     )
