@@ -227,3 +227,18 @@ def test_restricted_minutes_take_the_decisions_with_them(home: Path) -> None:
     shown, withheld = visible_meeting(meeting, docs, may_see_restricted=False)
     assert [i.decision for i in shown.items] == [None] * 5
     assert withheld.legal_grounds == ("Offl. § 13",)
+
+
+def test_a_document_page_shows_body_items_and_cases_with_their_pages(
+    web: FlaskClient, home: Path
+) -> None:
+    ids = ids_by_name(home)
+    text = page_text(web, f"/doc/{ids[OFOTEN_MINUTES]}")
+    assert "Organ Ofoten regionråd (står som «OFOTEN REGIONRÅD» på side 1)" in text
+    assert "Sak 07/19 Søknad om tilskudd til vindmålingsprosjekt" in text
+    assert (
+        "Arkivsaker 2019/211 (Arkivsak: 2019/211, side 1) 2019/198 (Vår ref: 19/198-2, side 1)"
+        in text
+    )
+    html = web.get(f"/doc/{ids[OFOTEN_MINUTES]}").get_data(as_text=True)
+    assert '<a href="/saker/2019/198">2019/198</a>' in html
