@@ -63,41 +63,78 @@ def group_meetings(sources: Iterable[MeetingSource]) -> tuple[Meeting, ...]:
             assert source.body is not None and source.meeting_date is not None
             by_key[(source.body.canonical, source.meeting_date)].append(source)
     attached: dict[tuple[str, date], list[MeetingSource]] = defaultdict(list)
-    keys = sorted(by_key)
-    # Each meeting's text normalised once, not once per attachment it is compared with.
-    texts = {key: [_normalise(member.text) for member in by_key[key]] for key in keys}
+    index = MeetingIndex(by_key)
     for source in ordered:
         if not source.is_meeting_document:
-            key = _meeting_for(source, keys, by_key, texts)
+            key = index.meeting_for(source)
             if key is not None:
                 attached[key].append(source)
-    meetings = [_meeting(key, by_key[key], attached[key]) for key in keys]
+    meetings = [_meeting(key, by_key[key], attached[key]) for key in index.keys]
     return tuple(sorted(meetings, key=lambda m: (m.date, m.body)))
 
 
-def _meeting_for(
-    source: MeetingSource,
-    keys: Sequence[tuple[str, date]],
-    by_key: dict[tuple[str, date], list[MeetingSource]],
-    texts: dict[tuple[str, date], list[str]],
-) -> tuple[str, date] | None:
-    """The meeting an attachment belongs to: named by its agenda, or sharing items and date."""
-    stem = _normalise(PurePath(source.filename).stem)
-    best: tuple[tuple[bool, bool, bool, bool], tuple[str, date]] | None = None
-    for key in keys:
-        members = by_key[key]
-        region = members[0].body.region if members[0].body else None
-        numbers = {item.number for member in members for item in member.items}
-        is_named = len(stem) >= MIN_NAME_CHARS and any(stem in text for text in texts[key])
-        shares_item = bool(numbers.intersection(source.references))
-        is_dated = key[1] in source.dates or key[1] == source.meeting_date
-        same_region = region is not None and region in source.regions
-        if not (is_named or (shares_item and (is_dated or same_region))):
-            continue
-        score = (is_named, shares_item, is_dated, same_region)
-        if best is None or score > best[0]:  # keys are sorted: ties go to the first
-            best = (score, key)
-    return best[1] if best else None
+Key = tuple[str, date]
+
+
+class MeetingIndex:
+    """What attachments are matched against, computed once per grouping: each meeting's
+    normalised text, words, item numbers and region, and which meetings have a word or item.
+    (Comparing every attachment's name with every meeting's text took minutes at a few
+    thousand documents; the word index leaves only the meetings that can name it.)"""
+
+    def __init__(self, by_key: dict[Key, list[MeetingSource]]) -> None:
+        self.keys = sorted(by_key)
+        self.order = {key: i for i, key in enumerate(self.keys)}
+        self.texts = {key: [_normalise(m.text) for m in by_key[key]] for key in self.keys}
+        self.regions = {key: _region(by_key[key]) for key in self.keys}
+        self.numbers = {
+            key: {item.number for m in by_key[key] for item in m.items} for key in self.keys
+        }
+        self.by_word: dict[str, set[Key]] = defaultdict(set)
+        self.by_number: dict[str, set[Key]] = defaultdict(set)
+        for key in self.keys:
+            for word in {w for text in self.texts[key] for w in text.split()}:
+                self.by_word[word].add(key)
+            for number in self.numbers[key]:
+                self.by_number[number].add(key)
+
+    def named_by(self, stem: str) -> set[Key]:
+        """The meetings whose text holds a file stem (of MIN_NAME_CHARS or more)."""
+        if len(stem) < MIN_NAME_CHARS:
+            return set()
+        words = stem.split()
+        # A stem's inner words stand whole in any text that holds it; its first and last
+        # may be parts of longer words, so a stem of one or two words is looked for everywhere.
+        candidates: set[Key] | Sequence[Key] = self.keys
+        if len(words) >= 3:
+            inner = [self.by_word.get(word, set()) for word in words[1:-1]]
+            candidates = set.intersection(*inner)
+        return {key for key in candidates if any(stem in text for text in self.texts[key])}
+
+    def meeting_for(self, source: MeetingSource) -> Key | None:
+        """The meeting an attachment belongs to: named by its agenda, or sharing items and
+        date or region; the best of (named, cites an item, dated, same region), ties to the
+        first meeting in (body, date) order."""
+        named = self.named_by(_normalise(PurePath(source.filename).stem))
+        sharing = set().union(*(self.by_number.get(n, set()) for n in source.references))
+        best: tuple[tuple[bool, bool, bool, bool], Key] | None = None
+        for key in sorted(named | sharing, key=self.order.__getitem__):
+            region = self.regions[key]
+            is_named = key in named
+            shares_item = key in sharing
+            is_dated = key[1] in source.dates or key[1] == source.meeting_date
+            same_region = region is not None and region in source.regions
+            if not (is_named or (shares_item and (is_dated or same_region))):
+                continue
+            score = (is_named, shares_item, is_dated, same_region)
+            if best is None or score > best[0]:
+                best = (score, key)
+        return best[1] if best else None
+
+
+def _region(members: Sequence[MeetingSource]) -> str | None:
+    body = members[0].body
+    return body.region if body else None
 
 
 def _meeting(
@@ -172,4 +209,7 @@ def _item_order(number: str) -> tuple[str, int, int]:
 def _normalise(text: str) -> str:
     """Lower case, accents folded the Norwegian way, separators as single spaces."""
     folded = unicodedata.normalize("NFC", text).lower()
-    return " ".join(re.sub(r"[\s_\-–.]+", " ", folded).split())
+    return " ".join(folded.translate(_SEPARATORS).split())  # split() takes every space
+
+
+_SEPARATORS = str.maketrans(dict.fromkeys("_-–.", " "))
