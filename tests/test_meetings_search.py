@@ -110,3 +110,9 @@ def test_an_index_from_before_meetings_is_searched(tmp_path: Path) -> None:
         results = old.search(SearchRequest(query="7/19 OR case:2019/45", with_facets=True))
         assert (results.total, results.facets) == (0, {"regions": {}, "doctype": {}, "year": {}})
         assert old.meetings() == []
+
+
+def test_a_bare_year_span_is_words_not_a_case(archive: Archive) -> None:
+    """`2018/19` is a season: matched as the words 2018 and 19, as before."""
+    assert names(archive, "2018/19") == names(archive, "2018 19") != []
+    assert names(archive, "case:2018/19") == []
