@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from .meetings import body_to_dict, case_to_dict, item_to_dict
 from .models import ACCESS_LEVELS, DOCTYPES, DateMention, Document, Evidence
 
 # How a search backend indexes a field: analysed text, exact keywords (a list joined by
@@ -110,12 +111,31 @@ NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
 PERIODS = {"type": "array", "items": {"$ref": "#/components/schemas/Period"}}
 EVIDENCE = {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}}
 DAYS = {"type": "array", "items": {"type": "string", "format": "date"}}
+NULLABLE_STRING = {"type": ["string", "null"]}
+ITEMS = {"type": "array", "items": {"$ref": "#/components/schemas/DocumentItem"}}
 TEXT_NOT_NULL = "TEXT NOT NULL DEFAULT ''"
 LIST_NOT_NULL = "TEXT NOT NULL DEFAULT '[]'"
 
 
 def _meta(name: str) -> Callable[[Document], Any]:
     return lambda doc: getattr(doc.metadata, name)
+
+
+def _body(doc: Document) -> str | None:
+    return doc.metadata.body.canonical if doc.metadata.body else None
+
+
+def _items(doc: Document) -> list[dict[str, Any]]:
+    """A document's agenda as records and export show it."""
+    return [
+        {"label": i.label, "number": i.number, "title": i.title, "decision": i.decision,
+         "page": i.page}
+        for i in doc.metadata.items
+    ]  # fmt: skip
+
+
+def _cases(doc: Document) -> list[str]:
+    return list(dict.fromkeys(ref.case for ref in doc.metadata.cases))
 
 
 FIELDS: tuple[Field, ...] = (
@@ -233,6 +253,47 @@ FIELDS: tuple[Field, ...] = (
         column=Column("evidence", LIST_NOT_NULL,
                       lambda d: dump_json([evidence_to_dict(e) for e in d.metadata.evidence]),
                       is_metadata=True),
+    ),
+    Field(
+        "body", "Organ", "Body", NULLABLE_STRING,
+        record=_body,
+        column=Column("body", "TEXT",
+                      lambda d: json.dumps(body_to_dict(d.metadata.body), ensure_ascii=False)
+                      if d.metadata.body else None, is_metadata=True, is_added_later=True),
+        index="keyword", is_faceted=True, in_export=True,
+    ),
+    Field(
+        "body_written", "Organ som skrevet", "Body as written", NULLABLE_STRING,
+        record=lambda d: d.metadata.body.written if d.metadata.body else None,
+    ),
+    Field(
+        "meeting_id", "Møte", "Meeting", NULLABLE_STRING,
+        record=lambda d: d.meeting_id,
+        column=Column("meeting_id", "TEXT", lambda d: d.meeting_id, is_added_later=True),
+        in_export=True,
+    ),
+    Field(
+        "items", "Saker", "Agenda items", ITEMS,
+        record=_items,
+        column=Column("items", LIST_NOT_NULL,
+                      lambda d: dump_json([item_to_dict(i) for i in d.metadata.items]),
+                      is_metadata=True, is_added_later=True, value_when_missing="[]"),
+        index="keyword", in_export=True,
+    ),
+    Field(
+        "cases", "Arkivsaker", "Archive cases", STRINGS,
+        record=_cases,
+        column=Column("cases", LIST_NOT_NULL,
+                      lambda d: dump_json([case_to_dict(c) for c in d.metadata.cases]),
+                      is_metadata=True, is_added_later=True, value_when_missing="[]"),
+        index="keyword", in_export=True,
+    ),
+    Field(
+        "item_refs", "Saker nevnt", "Items cited", STRINGS,
+        column=Column("item_refs", LIST_NOT_NULL,
+                      lambda d: dump_json(list(d.metadata.item_refs)), is_metadata=True,
+                      is_added_later=True, value_when_missing="[]"),
+        index="keyword",
     ),
     Field(
         "ocr_pages", "Sider lest med OCR", "Pages read by OCR",

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog, PathRecord, failures, utcnow
+from .catalog import meetings as meeting_tables
 from .config import ArchiveConfig
 from .corrections import (
     EDITABLE_BY_NAME,
@@ -24,6 +26,7 @@ from .corrections import (
 from .errors import ArchiveError, NotFoundError, StoreError
 from .filenames import real_path
 from .lock import write_lock
+from .meetings import CaseHistory, Meeting
 from .models import Document, SearchRequest, SearchResults
 from .search import open_backend
 from .search.whoosh.preanalysis import Preanalysis
@@ -184,6 +187,43 @@ class Archive:
             },
         }
 
+    # -- meetings (grouped by archive.grouping, stored by catalog/meetings.py) ----------------
+
+    def meetings(
+        self, *, region: str | None = None, body: str | None = None, year: str | None = None
+    ) -> list[Meeting]:
+        """Meetings newest first, optionally of one region, body (canonical) and year."""
+        return meeting_tables.list_meetings(self.catalog, region=region, body=body, year=year)
+
+    def meeting(self, meeting_id: str) -> Meeting:
+        return meeting_tables.get_meeting(self.catalog, meeting_id)
+
+    def meeting_neighbours(self, meeting: Meeting) -> tuple[str | None, str | None]:
+        """Ids of the previous and the next meeting of the same body."""
+        return meeting_tables.neighbours(self.catalog, meeting)
+
+    def meetings_first_seen(self, ids: list[str]) -> dict[str, datetime]:
+        return meeting_tables.first_seen(self.catalog, ids)
+
+    def case_history(self, case: str) -> CaseHistory:
+        """The items about an archive case ("2015/123") and the documents citing it."""
+        docs = self.catalog.get_many(meeting_tables.documents_citing(self.catalog, case))
+        # on one day a notice before its minutes before the rest
+        rank = {"notice": 0, "minutes": 1}
+        ordered = sorted(
+            docs.values(),
+            key=lambda d: (document_day(d) or date.max, rank.get(d.metadata.doctype, 2), d.id),
+        )
+        return CaseHistory(
+            case,
+            tuple(meeting_tables.meetings_with_case(self.catalog, case)),
+            tuple(d.id for d in ordered),
+        )
+
+    def refresh_meetings(self) -> int:
+        """Regroup every document into meetings (deterministic); returns how many."""
+        return meeting_tables.regroup(self.catalog)
+
     # -- writing (call inside `writing()`) ---------------------------------------------------
 
     def sync_index(self, *, bulk: bool = False) -> int:
@@ -246,6 +286,7 @@ class Archive:
         """Store new pages, status, OCR marks and metadata of a document and index it."""
         self.catalog.set_pages(doc)
         self.sync_index()
+        self.refresh_meetings()
 
     def move_path(self, path: str, doc_id: str | None, size: int, mtime: float) -> str | None:
         """Point a path at a document (None: forget the path); a document left with no path
@@ -270,6 +311,7 @@ class Archive:
             yield load
             self.sync_index(bulk=True)
             self.index.merge_after_bulk(segments_before)
+            self.refresh_meetings()
         finally:
             self.preanalysed.clear()  # what a failed run left: its documents stay queued
 
@@ -287,6 +329,7 @@ class Archive:
                     {"reason": reason},
                 )  # fmt: skip
         self.sync_index()
+        self.refresh_meetings()
         self.drop_original_if_unused(doc.sha256)
         return doc
 
@@ -334,6 +377,7 @@ class Archive:
             if changed:
                 self.catalog.queue(doc_id, "add")
         self.sync_index()
+        self.refresh_meetings()  # a corrected date or type may move it to another meeting
         return self.catalog.get(doc_id)
 
     def undo_correction(self, doc_id: str, field_name: str, actor: str) -> Document:
@@ -352,6 +396,7 @@ class Archive:
             )  # fmt: skip
             self.catalog.queue(doc_id, "add")
         self.sync_index()
+        self.refresh_meetings()  # a corrected date or type may move it to another meeting
         return self.catalog.get(doc_id)
 
     def corrections(self, doc_id: str) -> list[Correction]:
@@ -386,6 +431,7 @@ class Archive:
                 self.index.add(w, doc_with_pages(self.catalog, doc))
                 count += 1
         self.catalog.unqueue(queued)
+        self.refresh_meetings()
         return count
 
     def check(self, *, repair: bool = False) -> CheckReport:
@@ -454,6 +500,12 @@ class BulkLoad:
         """Index what is queued once `threshold` documents wait (in one large segment)."""
         if self.archive.catalog.queue_length() >= threshold:
             self.archive.sync_index(bulk=True)
+
+
+def document_day(doc: Document) -> date | None:
+    """The day a document belongs to in time: its meeting date, else its first date."""
+    meta = doc.metadata
+    return meta.meeting_date or (meta.dates[0] if meta.dates else None)
 
 
 def doc_with_pages(catalog: Catalog, doc: Document) -> Document:

@@ -60,6 +60,7 @@ class Metadata:
     body: Body | None = None  # notices and minutes: whose meeting it is
     items: tuple[AgendaItem, ...] = ()  # notices and minutes: the agenda
     cases: tuple[CaseRef, ...] = ()  # archive cases cited anywhere
+    item_refs: tuple[str, ...] = ()  # canonical numbers of items cited anywhere ("sak 13/19")
 
     @property
     def dates(self) -> tuple[date, ...]:
@@ -92,6 +93,7 @@ class Document:
     error: str | None = None
     access: Access = "public"
     legal_ground: str | None = None  # for a restricted document, e.g. "Offl. § 13 jf. fvl. § 13"
+    meeting_id: str | None = None  # the meeting the catalog grouped it into
 
     @property
     def text(self) -> str:

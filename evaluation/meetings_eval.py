@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from archive import open_archive
 from archive.meetings import Meeting
+from archive.models import SearchRequest
 from indexer.extract import extract_text
 from indexer.gazetteer import load_gazetteer
+from indexer.ingest import IngestOptions, ingest_paths
 from indexer.meetings import (
     MeetingSource,
     case_numbers,
@@ -158,6 +162,72 @@ def _score_items(scores: MeetingScores, source: MeetingSource, labels: dict[str,
     scores.ratio("document body").add(body == labels.get("body"))
 
 
+@dataclass
+class SearchScores:
+    """MRR of searches by item and by case number in an archive of the labelled set, and the
+    grouping the catalog stored there."""
+
+    ranks: dict[str, list[float]] = field(default_factory=dict)
+    stored: MeetingScores = field(default_factory=MeetingScores)
+    misses: list[str] = field(default_factory=list)
+
+    def mrr(self, kind: str) -> float:
+        found = self.ranks.get(kind, [])
+        return sum(found) / len(found) if found else 1.0
+
+    @property
+    def figures(self) -> dict[str, float]:
+        out = {f"MRR {kind}": self.mrr(kind) for kind in sorted(self.ranks)}
+        out |= {f"stored {k}": r.value for k, r in self.stored.figures.items() if "grouping" in k}
+        return out
+
+
+def short_item(number: str) -> str:
+    """How a reader types an item: "5/2019" -> "05/19", "RS 3/2019" -> "RS 03/19"."""
+    prefix, _, rest = number.rpartition(" ")
+    n, _, year = rest.partition("/")
+    return (f"{prefix} " if prefix else "") + f"{int(n):02d}/{year[2:]}"
+
+
+def collect_search(folder: Path = LABELLED) -> SearchScores:
+    """Ingest the labelled set, then search each item number (as `05/19`) and each case number
+    (as `2019/198`): the reciprocal rank of the first document the truth lists it in."""
+    truth = json.loads((folder / TRUTH.name).read_text(encoding="utf-8"))
+    listing: dict[str, set[str]] = {}
+    citing: dict[str, set[str]] = {}
+    for name, labels in truth["documents"].items():
+        for number, _title, _decision in labels.get("items", []):
+            listing.setdefault(number, set()).add(name)
+        for case in labels["cases"]:
+            citing.setdefault(case, set()).add(name)
+    scores = SearchScores()
+    with tempfile.TemporaryDirectory() as tmp, open_archive(Path(tmp) / "arkiv") as archive:
+        with archive.writing():
+            report = ingest_paths(archive, sorted(folder.glob("*.txt")), IngestOptions(workers=1))
+        if report.failed:
+            raise RuntimeError(f"the labelled documents did not all ingest: {report.failed}")
+        for kind, wanted, spell in (
+            ("item number", listing, short_item),
+            ("case number", citing, str),
+        ):
+            ranks = scores.ranks.setdefault(kind, [])
+            for number, relevant in sorted(wanted.items()):
+                # RS 3/2019 is a quoted field value; the others are bare words
+                query = f'sak:"{spell(number)}"' if " " in number else spell(number)
+                hits = archive.search(SearchRequest(query=query, page_size=50)).hits
+                rank = next((i for i, h in enumerate(hits, 1) if h.filename in relevant), None)
+                ranks.append(1 / rank if rank else 0.0)
+                if rank != 1:
+                    scores.misses.append(f"search {query!r}: first relevant at {rank}")
+        names = {d.id: d.filename for d in archive.catalog.documents()}
+        stored = [
+            replace(m, documents=tuple(replace(d, id=names[d.id]) for d in m.documents))
+            for m in archive.meetings()
+        ]
+        _score_grouping(scores.stored, truth["meetings"], stored, sorted(names.values()))
+    return scores
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the meetings table (with -v every disagreement); 1 if a figure is below the mark."""
     verbose = "-v" in (sys.argv[1:] if argv is None else argv)
@@ -165,10 +235,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Meetings evaluation ({scores.documents} documents in {LABELLED.relative_to(ROOT)})")
     for name, ratio in scores.figures.items():
         print(f"  {name:<20} {ratio.value:6.3f}  ({ratio.hits}/{ratio.total})")
+    search = collect_search()
+    for name, value in search.figures.items():
+        print(f"  {name:<26} {value:6.3f}")
     if verbose:
-        for line in scores.misses:
+        for line in scores.misses + search.misses:
             print("  " + line)
-    return 1 if any(r.value < PASS_MARK for r in scores.figures.values()) else 0
+    low = any(r.value < PASS_MARK for r in scores.figures.values())
+    return 1 if low or any(v < PASS_MARK for v in search.figures.values()) else 0
 
 
 if __name__ == "__main__":

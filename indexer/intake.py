@@ -68,6 +68,7 @@ def write_results(
                 writer.apply(result)
             writer.flush()
         archive.sync_index()
+        archive.refresh_meetings()
     finally:
         writer.close()
     return report
@@ -172,4 +173,5 @@ def record_upload(
         archive.drop_original_if_unused(result.sha256)  # as it was: no stray original
         return IntakeResult(name, "failed", error=exc.message)
     archive.sync_index()
+    archive.refresh_meetings()
     return IntakeResult(name, "added", doc_id=doc_id)

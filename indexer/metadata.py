@@ -11,7 +11,7 @@ from archive.models import Metadata
 from .classify import classify_document, find_title
 from .dates import find_dates
 from .meeting import find_meeting_date
-from .meetings import find_meeting_parts
+from .meetings import find_item_references, find_meeting_parts
 from .regions import find_places
 
 if TYPE_CHECKING:
@@ -38,4 +38,10 @@ def extract_metadata(pages: Sequence[str], filename: str, *, gazetteer: Gazettee
         evidence=(*evidence, *places.evidence),
     )
     body, items, cases = find_meeting_parts(pages, filename, metadata)
-    return replace(metadata, body=body, items=items, cases=cases)
+    return replace(
+        metadata,
+        body=body,
+        items=items,
+        cases=cases,
+        item_refs=find_item_references(pages),
+    )

@@ -196,6 +196,8 @@ def test_openapi_describes_every_json_route(app: Flask, openapi: dict[str, Any])
     assert openapi["servers"] == [{"url": "/"}]  # no base URL set: relative, never the Host
     routes = {
         rule.rule.replace("<doc_id>", "{id}")
+        .replace("<meeting_id>", "{id}")
+        .replace("<path:number>", "{number}")
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith(("api.", "feed.")) or rule.rule.startswith("/api/")
     }

@@ -246,6 +246,10 @@ def test_stats_and_export(filled: Archive) -> None:
         "municipalities": [],
         "pages": 1,
         "status": "ok",
+        "body": None,
+        "meeting_id": None,
+        "items": [],
+        "cases": [],
         "access": "public",
         "legal_ground": None,
     }

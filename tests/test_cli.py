@@ -139,6 +139,10 @@ def test_show_export_stats(runner: CliRunner, home: Path, docs: Path) -> None:
                 "municipalities",
                 "pages",
                 "status",
+                "body",
+                "meeting_id",
+                "items",
+                "cases",
                 "access",
                 "legal_ground",
             ]

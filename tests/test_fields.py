@@ -32,10 +32,11 @@ def test_the_catalog_has_a_column_per_declared_column(tmp_path: Path) -> None:
 def test_derived_lists() -> None:
     assert EXPORT_FIELDS == (
         "id", "filename", "sha256", "doctype", "title", "meeting_date", "dates", "regions",
-        "municipalities", "pages", "status", "access", "legal_ground",
+        "municipalities", "pages", "status", "body", "meeting_id", "items", "cases", "access",
+        "legal_ground",
     )  # fmt: skip
     assert HIT_FIELDS == ("id", "title", "filename", "doctype", "meeting_date", "regions")
-    assert FACET_FIELDS == ("doctype", "year", "regions")
+    assert FACET_FIELDS == ("doctype", "year", "regions", "body")
     assert index_fields() == (
         IndexField("id", "id", is_stored=True, is_faceted=False),
         IndexField("title", "text", is_stored=False, is_faceted=False),
@@ -46,6 +47,10 @@ def test_derived_lists() -> None:
         IndexField("dates", "date", is_stored=False, is_faceted=False),
         IndexField("regions", "keyword", is_stored=False, is_faceted=True),
         IndexField("municipalities", "keyword", is_stored=False, is_faceted=False),
+        IndexField("body", "keyword", is_stored=False, is_faceted=True),
+        IndexField("items", "keyword", is_stored=False, is_faceted=False),
+        IndexField("cases", "keyword", is_stored=False, is_faceted=False),
+        IndexField("item_refs", "keyword", is_stored=False, is_faceted=False),
         IndexField("access", "keyword", is_stored=False, is_faceted=False),
     )
 
@@ -60,7 +65,8 @@ def test_a_record_has_the_record_fields_in_table_order(archive_doc_record: list[
     assert archive_doc_record == [
         "id", "title", "filename", "sha256", "size", "media_type", "pages", "status", "doctype",
         "doctype_confidence", "meeting_date", "dates", "periods", "regions", "municipalities",
-        "evidence", "ocr_pages", "access", "legal_ground", "ingested_at",
+        "evidence", "body", "body_written", "meeting_id", "items", "cases", "ocr_pages", "access",
+        "legal_ground", "ingested_at",
     ]  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from archive import ArchiveConfig, open_archive
 from archive.errors import ArchiveError
 from archive.intake import Intake
 
-from . import api, feed, views
+from . import api, feed, meetings, views
 from .addresses import BASE_URL_KEY, checked_base_url
 from .auth import install_auth
 from .editing import install_editing
@@ -89,6 +89,7 @@ def create_app(
     app.register_blueprint(feed.bp)
     install_editing(app)  # corrections and removal: the edit form, PATCH and DELETE
     install_upload(app, config, intake)
+    app.register_blueprint(meetings.bp)
     app.register_error_handler(ArchiveError, render_error)
     app.register_error_handler(HTTPException, render_error)
     app.after_request(add_headers)

@@ -7,6 +7,7 @@ from typing import Any
 from archive.fields import BY_NAME, FACET_FIELDS, HIT_FIELDS, RECORD_FIELDS
 from archive.models import DOCTYPES, SORT_ORDERS
 
+from .meetings_openapi import MEETING_PATHS, MEETING_SCHEMAS
 from .params import MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS, PAGE_SIZE
 from .upload_openapi import UPLOAD_PATHS, UPLOAD_SCHEMAS
 
@@ -32,7 +33,9 @@ SEARCH_PARAMETERS = [
         "q",
         "Words to find; plain words must all occur. Whoosh syntax works too: "
         '"a phrase", OR, NOT, vind* and field:value (title, body, regions, municipalities, '
-        "doctype, year, filename). Empty: every document, newest meeting first.",
+        "doctype, year, filename); sak:5/2015 (an agenda item), case:2015/123 or "
+        "saksnr:2015/123 (an archive case), and a bare 05/15 or 2015/123 matches that item or "
+        "case exactly. Empty: every document, newest meeting first.",
         {"type": "string", "maxLength": MAX_QUERY_CHARS},
     ),
     {
@@ -127,6 +130,17 @@ SCHEMAS: dict[str, Any] = {
             "value": {"type": "string"},
             "page": {"type": "integer"},
             "snippet": {"type": "string"},
+        },
+    },
+    "DocumentItem": {
+        "type": "object",
+        "description": "An agenda item as a notice or minutes lists it",
+        "properties": {
+            "label": {"type": "string", "description": "As written: Sak 05/15"},
+            "number": {"type": "string", "description": "Canonical: 5/2015, RS 3/2019"},
+            "title": {"type": "string"},
+            "decision": {"type": ["string", "null"]},
+            "page": {"type": "integer"},
         },
     },
     "Period": {
@@ -439,6 +453,7 @@ def openapi_document(*, server_url: str) -> dict[str, Any]:
             },
             **AUDIT_PATHS,
             **UPLOAD_PATHS,
+            **MEETING_PATHS,
             "/api/openapi.json": {
                 "get": {
                     "operationId": "openapi",
@@ -448,7 +463,11 @@ def openapi_document(*, server_url: str) -> dict[str, Any]:
             },
         },
         "components": {
-            "schemas": SCHEMAS | AUDIT_SCHEMAS | CORRECTION_SCHEMAS | UPLOAD_SCHEMAS,
+            "schemas": SCHEMAS
+            | AUDIT_SCHEMAS
+            | CORRECTION_SCHEMAS
+            | UPLOAD_SCHEMAS
+            | MEETING_SCHEMAS,
             "securitySchemes": SECURITY_SCHEMES,
         },
     }

@@ -18,6 +18,7 @@ from archive.models import Document, SearchResults
 from .extension import current_archive
 from .highlight import mark_terms, query_terms
 from .i18n import LANG_COOKIE, LANGUAGES
+from .meetings import body_facet, document_meeting, hit_items
 from .navigation import active_filters, facet_groups, page_count, pagination, sort_links
 from .openings import body_opening
 from .params import SearchParams
@@ -59,7 +60,8 @@ def search() -> str:
         params=params,
         results=results,
         first=(results.page - 1) * results.page_size + 1,
-        facets=facet_groups(params, results),
+        facets=facet_groups(params, results) + body_facet(results.facets),
+        item_lines=hit_items(params.q, results.hits),
         filters=active_filters(params),
         sorts=sort_links(params),
         pagination=pagination(params, results),
@@ -115,6 +117,7 @@ def document(doc_id: str) -> str:
         mentions=mention_rows(doc.metadata.mentions),
         is_pdf=doc.media_type == "application/pdf",
         similar=archive.similar(doc.id),
+        meeting=document_meeting(doc),
         state=state,
         back_args=state.link_args(page=state.page) if state else None,
     )

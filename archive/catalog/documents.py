@@ -19,6 +19,7 @@ from ..fields import (
     evidence_from_dict,
     mention_from_dict,
 )
+from ..meetings import body_from_dict, case_from_dict, item_from_dict
 from ..models import Document, Metadata
 from .overrides import Override, OverrideTable
 
@@ -275,6 +276,7 @@ class Catalog(OverrideTable):
             error=row["error"],
             access=column_or(row, "access"),
             legal_ground=column_or(row, "legal_ground"),
+            meeting_id=column_or(row, "meeting_id"),
         )
         if with_pages:
             doc = replace(doc, pages=self.pages(doc.id))
@@ -297,6 +299,10 @@ def metadata_from_row(row: sqlite3.Row) -> Metadata:
         regions=tuple(json.loads(row["regions"])),
         municipalities=tuple(json.loads(row["municipalities"])),
         evidence=tuple(evidence_from_dict(d) for d in json.loads(row["evidence"])),
+        body=body_from_dict(json.loads(body)) if (body := column_or(row, "body")) else None,
+        items=tuple(item_from_dict(d) for d in json.loads(column_or(row, "items"))),
+        cases=tuple(case_from_dict(d) for d in json.loads(column_or(row, "cases"))),
+        item_refs=tuple(json.loads(column_or(row, "item_refs"))),
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..errors import ArchiveError
 from .account_tables import ACCOUNT_TABLES
 from .failures import FAILURE_TABLE
+from .meeting_tables import MEETING_TABLES
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         ("CREATE INDEX IF NOT EXISTS documents_status ON documents(status)",),
     ),
     Migration(3, "users, sessions, API tokens and the append-only audit log", ACCOUNT_TABLES),
+    Migration(4, "meetings, their documents and merged agenda items", MEETING_TABLES),
     Migration(
         5,
         "editors' corrections, kept beside the extracted values (archive/catalog/overrides.py)",

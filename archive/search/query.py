@@ -3,7 +3,8 @@ our own parser; a backend compiles the tree to its engine's query.
 
 Words are ANDed; `OR`/`ELLER`, `AND`/`OG` and `NOT`/`IKKE` (upper case) combine them;
 parentheses group; `"a phrase"` is matched exactly; `field:value`, `year:[2015 TO 2017]` and
-`vind*` are kept as written for the backend to widen and match.
+`vind*` are kept as written for the backend to widen and match. `sak:5/2015`, `case:2015/123`
+and a bare item or case number (`05/15`, `2015/123`) match agenda items and archive cases.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from archive.errors import QueryError
 
 # Fields a user may name as `field:value`; the rest of the schema is internal.
 USER_FIELDS = {"title", "body", "regions", "municipalities", "doctype", "year", "filename"}
+# Meeting fields by the names readers use: `sak:5/2015` (item), `case:`/`saksnr:2015/123`.
+MEETING_FIELDS = {"sak": "items", "case": "cases", "saksnr": "cases"}
+USER_FIELDS |= set(MEETING_FIELDS)
 TEXT_FIELDS = {"title", "body"}
 NAME_FIELDS = {"regions", "municipalities"}
 AND_WORDS = {"AND", "OG"}

@@ -2,10 +2,11 @@
 
 `group.py` holds the group and its error handling; the commands live by what they do:
 `writing.py` (index, remove, reindex, check, ocr, upgrade), `reading.py` (search, show, export,
-stats), `serving.py` (serve), `accounts.py` (user, token, audit), `editing.py` (edit).
+stats), `serving.py` (serve), `accounts.py` (user, token, audit), `editing.py` (edit),
+`meetings.py` (meetings, meeting, case), `watching.py` (watch).
 """
 
-from . import accounts, editing, reading, serving, writing
+from . import accounts, editing, meetings, reading, serving, writing
 from . import watching as watching  # registers `arkiv watch`
 from .group import cli
 from .reading import document_json, hit_json
@@ -17,6 +18,7 @@ __all__ = [
     "editing",
     "hit_json",
     "main",
+    "meetings",
     "reading",
     "serving",
     "writing",

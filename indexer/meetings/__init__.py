@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from archive.meetings import AgendaItem, Body, CaseRef
 from archive.models import Metadata
@@ -37,7 +39,28 @@ def find_meeting_parts(
     body = find_body(pages, filename, regions=metadata.regions)
     year = metadata.meeting_date.year if metadata.meeting_date else None
     items = find_items(pages, year=year, with_decisions=metadata.doctype == "minutes")
-    return body, items, cases
+    return body, attach_cases(pages, items, cases), cases
+
+
+def attach_cases(
+    pages: Sequence[str], items: Sequence[AgendaItem], cases: Sequence[CaseRef]
+) -> tuple[AgendaItem, ...]:
+    """Each item with the first case cited after one of its labels and before the next label
+    of any item (the saksliste names each item once, its section again further down)."""
+    labels: list[tuple[int, int, int]] = []  # (page, offset, item index) of every label
+    for index, item in enumerate(items):
+        pattern = re.compile(re.escape(item.label) + r"(?![\d/])")
+        for number, text in enumerate(pages, start=1):
+            labels += [(number, m.start(), index) for m in pattern.finditer(text)]
+    labels.sort()
+    found: dict[int, str] = {}
+    for ref in cases:
+        text = pages[ref.page - 1] if 0 < ref.page <= len(pages) else ""
+        place = (ref.page, max(text.find(ref.written), 0))
+        before = [label for label in labels if label[:2] <= place]
+        if before:
+            found.setdefault(before[-1][2], ref.case)
+    return tuple(replace(item, case=found.get(i)) for i, item in enumerate(items))
 
 
 def describe_document(
@@ -56,8 +79,9 @@ def describe_document(
         meeting_date=metadata.meeting_date,
         body=body,
         items=items,
-        references=find_item_references(pages),
+        references=metadata.item_refs or find_item_references(pages),
         dates=metadata.dates,
         regions=metadata.regions,
         text="\n".join(pages),
+        cases=case_numbers(metadata.cases or find_cases(pages)),
     )

@@ -56,7 +56,12 @@ MAX_SEGMENTS = 8
 OPEN_ATTEMPTS = 20
 UNDATED_NEWEST = 0  # sorts undated documents last for "newest"
 UNDATED_OLDEST = 10**7  # and last for "oldest"
-FACET_FIELDS = ("regions", "doctype", "year")
+FACET_FIELDS = ("regions", "doctype", "year", "body")
+# The facet "body" (the meeting's organ) is the field "organ" here: "body" is the text.
+FACET_INDEX_FIELDS = {"body": "organ"}
+# Fields added with meetings: an index written before them is still read (they match
+# nothing there) and gains them on its next write; `arkiv reindex` fills them.
+MEETING_FIELDS = ("organ", "items", "cases", "item_refs")
 # Which view of the analysis each text field holds, for highlighting what matched.
 KEY_VIEWS = {"body": "exact", "title": "title", "body_folded": "folded", "body_parts": "parts"}
 # Whoosh analyses about 2 MB of text a second; past this a document (a 30 MB log dump, say) is
@@ -68,8 +73,9 @@ MAX_INDEXED_CHARS = 5_000_000
 # few words of each document, and a keyword field's length is just how many names it has.
 # Titles a little: "Fakta Nord-Troms" should not beat a longer title for being short.
 WEIGHTING = scoring.BM25F(
-    title_B=0.3, body_folded_B=0.0, body_parts_B=0.0, regions_B=0.0, municipalities_B=0.0
-)
+    title_B=0.3, body_folded_B=0.0, body_parts_B=0.0, regions_B=0.0, municipalities_B=0.0,
+    items_B=0.0, item_refs_B=0.0, cases_B=0.0,
+)  # fmt: skip
 
 
 def build_schema() -> Schema:
@@ -95,6 +101,12 @@ def build_schema() -> Schema:
         year=KEYWORD(commas=True),
         newest_key=NUMERIC(sortable=True, bits=32),
         oldest_key=NUMERIC(sortable=True, bits=32),
+        # The canonical body of a notice or minutes; item numbers listed ("5/2015",
+        # "RS 3/2019") and cited; archive cases cited ("2015/123"). Exact values.
+        organ=KEYWORD(commas=True),
+        items=KEYWORD(commas=True, scorable=True),
+        item_refs=KEYWORD(commas=True, scorable=True),
+        cases=KEYWORD(commas=True, scorable=True),
     )
 
 
@@ -123,6 +135,10 @@ def document_fields(doc: Document) -> dict[str, Any]:
         "year": ",".join(sorted(years)),
         "newest_key": meeting.toordinal() if meeting else UNDATED_NEWEST,
         "oldest_key": meeting.toordinal() if meeting else UNDATED_OLDEST,
+        "organ": meta.body.canonical.replace(",", " ") if meta.body else "",
+        "items": ",".join(dict.fromkeys(item.number for item in meta.items)),
+        "item_refs": ",".join(meta.item_refs),
+        "cases": ",".join(dict.fromkeys(ref.case for ref in meta.cases)),
     }
     if meeting:
         fields["meeting_date"] = datetime.combine(meeting, time())
@@ -162,6 +178,7 @@ class SearchIndex:
         """A writer that commits on success and cancels on error."""
         w = self.ix.writer(limitmb=128)
         try:
+            add_meeting_fields(w)
             yield w
         except BaseException:
             w.cancel()
@@ -395,8 +412,15 @@ class SearchIndex:
         if request.with_facets:
             matching = np.zeros(searcher.doc_count_all(), np.bool_)
             matching[found] = True
-            for name, table in tables.facets(searcher, FACET_FIELDS).items():
-                facets[name] = table.counts(matching)
+            present = set(searcher.schema.names())  # an older index lacks "organ"
+            fields = tuple(FACET_INDEX_FIELDS.get(f, f) for f in FACET_FIELDS)
+            names = dict(zip(fields, FACET_FIELDS, strict=True))
+            for name, table in tables.facets(
+                searcher, tuple(f for f in fields if f in present)
+            ).items():
+                counts = table.counts(matching)
+                if counts or name != "organ":  # no notices or minutes: no body facet
+                    facets[names[name]] = counts
         terms = self.match_keys(text_query)
         analyzer = HighlightAnalyzer(terms)  # one for the page: it learns the words
         page_ids = [searcher.stored_fields(int(found[i]))["id"] for i in chosen]
@@ -520,11 +544,19 @@ def schema_fields() -> frozenset[str]:
 
 def check_schema(schema: Schema) -> None:
     """Refuse an index written with an older schema: its fields do not fit the queries."""
-    if frozenset(schema.names()) != schema_fields():
+    if frozenset(schema.names()) | frozenset(MEETING_FIELDS) != schema_fields():
         raise ArchiveError(
             "the search index was built by an older version of Regionarkiv; "
             "run `arkiv reindex` to rebuild it from the catalog"
         )
+
+
+def add_meeting_fields(w: IndexWriter) -> None:
+    """Give an index written before the meeting fields those fields (empty for its documents)."""
+    wanted = build_schema()
+    for name in MEETING_FIELDS:
+        if name not in w.schema:
+            w.add_field(name, wanted[name])
 
 
 def match_keys_of(query: Query) -> Iterator[str]:

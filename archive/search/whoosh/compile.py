@@ -12,7 +12,9 @@ from whoosh.query import And, Every, Not, NullQuery, Or, Query, Term, TermRange
 from archive.errors import QueryError
 from archive.language.analysis import words
 from archive.language.vocabulary import OpenVocabulary, Vocabulary, name_key
+from archive.meetings import case_number, item_number
 from archive.search.query import (
+    MEETING_FIELDS,
     NAME_FIELDS,
     TEXT_FIELDS,
     AndNode,
@@ -68,6 +70,11 @@ class Builder:
             run.clear()
 
         for child in children:
+            number = number_query(child.text) if isinstance(child, WordNode) else None
+            if number is not None and field is None:  # 05/15, 2015/123: exactly that
+                flush()
+                parts.append(number)
+                continue
             if isinstance(child, WordNode) and (field is None or field in TEXT_FIELDS):
                 run.append(child.text)
                 continue
@@ -103,6 +110,8 @@ class Builder:
         value = node.text.strip()
         if not value:
             return None
+        if field in MEETING_FIELDS:
+            return meeting_value(field, value)
         if field in NAME_FIELDS:
             return Term(field, self.canonical(field, value))
         if field == "filename":
@@ -124,6 +133,47 @@ class Builder:
         if field is None or field in TEXT_FIELDS:
             raise QueryError("a range needs a field: year:[2015 TO 2017]")
         return TermRange(field, node.low, node.high)
+
+
+# A listing of the item (a notice's or minutes' agenda) ranks above a citation of it.
+LISTED_BOOST = 4.0
+
+
+def item_query(number: str) -> Query:
+    """The documents that list an item (first) or cite it."""
+    return Or([Term("items", number, boost=LISTED_BOOST), Term("item_refs", number)])
+
+
+def number_query(word: str) -> Query | None:
+    """A bare item number (`5/15`, `05/2015`) or case number (`2015/123`, `15/123-4`)
+    matched exactly; None for any other word."""
+    number = item_number(word)
+    if number is not None:
+        return item_query(number)
+    case = case_number(word)
+    return Term("cases", case) if case is not None and not is_year_span(word) else None
+
+
+def is_year_span(word: str) -> bool:
+    """`2015/16` and `2018/2019` are seasons and budget years, not cases, when written bare."""
+    first, _, second = word.partition("/")
+    if len(first) != 4 or not (first + second).isdigit():
+        return False
+    following = int(first) + 1
+    return second in (str(following), f"{following % 100:02d}")
+
+
+def meeting_value(field: str, value: str) -> Query:
+    """`sak:5/2015` (also `sak:"RS 3/19"`), `case:2015/123`, `saksnr:15/123-4`."""
+    if MEETING_FIELDS[field] == "items":
+        number = item_number(value)
+        if number is None:
+            raise QueryError(f"{field}:{value}: not an item number (write {field}:5/2015)")
+        return item_query(number)
+    case = case_number(value)
+    if case is None:
+        raise QueryError(f"{field}:{value}: not an archive case number (write {field}:2015/123)")
+    return Term("cases", case)
 
 
 def parse_query(text: str, schema: Schema, vocabulary: Vocabulary | None = None) -> Query:
