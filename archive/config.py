@@ -15,6 +15,8 @@ class ArchiveConfig:
 
     home: Path
     gazetteer: Path | None = None
+    # Seconds one search may run before it is abandoned (503 on the web; None: no limit).
+    search_time_limit: float | None = 5.0
 
     def __post_init__(self) -> None:
         # Absolute once, here: a relative home would be read against whatever folder a later

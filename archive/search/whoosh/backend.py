@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from whoosh import highlight, index, scoring
+from whoosh import collectors, highlight, index, scoring
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.reading import SegmentReader
@@ -36,6 +36,7 @@ from archive.search.backend import PageTexts, TitleSource
 
 from . import internals
 from .compile import parse_query
+from .deadline import check_time, remaining, time_limit, timeout_error
 from .highlighting import SNIPPET_CHARS, SURROUND, highlight_words
 from .internals.filters import Allowed
 from .internals.scoring import Ids, Matches, by_key, score_query, top
@@ -135,8 +136,12 @@ def body_text(pages: tuple[str, ...]) -> str:
 class SearchIndex:
     """One Whoosh index folder, with a searcher per thread kept open and refreshed."""
 
-    def __init__(self, folder: Path, *, readonly: bool = False) -> None:
+    def __init__(
+        self, folder: Path, *, readonly: bool = False, time_limit: float | None = None
+    ) -> None:
         self.folder = folder
+        # Seconds one search may take before it is abandoned (SearchTimeoutError); None: no limit.
+        self.time_limit = time_limit
         internals.install()  # checks the Whoosh release first
         try:
             if index.exists_in(folder):
@@ -317,7 +322,14 @@ class SearchIndex:
     def search(
         self, request: SearchRequest, page_texts: PageTexts, titles: TitleSource
     ) -> SearchResults:
-        """Run a request; page text and titles come from the catalog, not stored fields."""
+        """Run a request; page text and titles come from the catalog, not stored fields.
+        Past the time limit the search is abandoned with SearchTimeoutError."""
+        with time_limit(self.time_limit):
+            return self.run_search(request, page_texts, titles)
+
+    def run_search(
+        self, request: SearchRequest, page_texts: PageTexts, titles: TitleSource
+    ) -> SearchResults:
         query, text_query = self.build_query(request)
         page = max(1, request.page)
         if query is NullQuery:  # whoosh parses e.g. a lone stop word to the null query
@@ -333,6 +345,7 @@ class SearchIndex:
             if allowed is not None:
                 query = And([text_query, Allowed(allowed)])
             found, scores = self.score(searcher, query)
+        check_time()
         sort_field: str | None = None
         reverse = False
         if request.sort == "newest" or (text_query is None and request.sort == "relevance"):
@@ -357,6 +370,7 @@ class SearchIndex:
         info = titles(page_ids)
         hits = []
         for i, doc_id in zip(chosen, page_ids, strict=True):
+            check_time()
             doc = info.get(doc_id)
             if doc is None:  # in the index but gone from the catalog: skip, check reports it
                 continue
@@ -396,7 +410,20 @@ class SearchIndex:
         scored = score_query(searcher, query)
         if scored is not None:
             return scored
-        found = searcher.search(query, limit=None)
+        left = remaining()
+        if left is None:
+            found = searcher.search(query, limit=None)
+        else:
+            # Whoosh's own collector steps document by document: it watches the clock itself
+            # (with a timer thread, not SIGALRM, which only the main thread may use).
+            collector = collectors.TimeLimitCollector(
+                searcher.collector(limit=None), max(left, 0.0), use_alarm=False
+            )
+            try:
+                searcher.search_with_collector(query, collector)
+            except collectors.TimeLimit:
+                raise timeout_error(collector.timelimit) from None
+            found = collector.results()
         pairs = sorted((docnum, score) for score, docnum in found.top_n)
         return (
             np.array([d for d, _ in pairs], np.int64),
