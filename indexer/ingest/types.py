@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from archive.models import DocType, Metadata
 
-from ..extract import Extraction
+from ..extract import MAX_FILE_CHARS, Extraction
 
 if TYPE_CHECKING:
     from archive.search.whoosh.preanalysis import Preanalysis
@@ -32,6 +32,7 @@ class IngestOptions:
     batch_size: int = 200
     use_ocr: bool = True
     file_timeout: int = FILE_TIMEOUT
+    max_file_chars: int = MAX_FILE_CHARS  # the per-file limit: a file with more text is refused
 
 
 @dataclass

@@ -75,7 +75,7 @@ def read_file(
     if sha in known:
         return FileResult(task, sha256=sha, is_known_content=True)
     try:
-        extraction = extract_text(path, password=options.password)
+        extraction = extract_text(path, password=options.password, max_chars=options.max_file_chars)
     except ArchiveError as exc:
         return FileResult(task, sha256=sha, error=exc.message)
     except OSError as exc:
