@@ -43,6 +43,9 @@ TEXT_PAGE_CHARS = 20_000
 # 5 million); a file's text is held a few times over on its way to the catalog, so this keeps
 # one file to a few hundred MB, and a 1 GB file is refused after its first 32 MB.
 MAX_FILE_CHARS = 32_000_000
+# Metadata (type, title, dates, places) reads at most this much of a file's first pages: about
+# 400 dense PDF pages, or 50 pages of a text file.
+METADATA_CHARS = 1_000_000
 # Text files up to this size are decoded whole (their code page judged on all of them); larger
 # ones are judged on their first WHOLE_TEXT_BYTES and decoded in READ_BYTES steps.
 WHOLE_TEXT_BYTES = 8 << 20
@@ -94,6 +97,20 @@ def extract_text(
     also for a file whose text passes `max_chars`."""
     raw = _extract_raw(path, password=password, max_chars=max_chars)
     return replace(raw, pages=clean_pages(raw.pages, path.name))
+
+
+def opening_pages(pages: tuple[str, ...], max_pages: int) -> tuple[str, ...]:
+    """The first pages, up to `max_pages` and METADATA_CHARS in all (a page cut short), for
+    metadata: a text file's pages are ten times a PDF's, and a log with a date on every line
+    took a minute per 5 MB of them."""
+    out: list[str] = []
+    left = METADATA_CHARS
+    for page in pages[:max_pages]:
+        if left <= 0:
+            break
+        out.append(page[:left])
+        left -= len(page)
+    return tuple(out)
 
 
 def too_long(name: str, max_chars: int) -> ExtractionError:

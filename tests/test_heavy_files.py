@@ -32,6 +32,7 @@ from indexer.extract import (
     extract_plain_text,
     extract_text,
     normalize_text,
+    opening_pages,
     split_text_pages,
     stream_text_pages,
 )
@@ -219,3 +220,9 @@ def test_the_index_summary_says_why_a_file_was_given_up(tmp_path: Path) -> None:
     ]
     with open_archive(home, readonly=True) as archive:
         assert archive.document_count() == 1
+
+
+def test_metadata_reads_the_first_million_characters() -> None:
+    pages = ("a" * 600_000, "b" * 600_000, "c")
+    assert opening_pages(pages, 300) == ("a" * 600_000, "b" * 400_000)
+    assert opening_pages(("x", "y", "z"), 2) == ("x", "y")

@@ -13,7 +13,7 @@ from archive.errors import ArchiveError
 from archive.search import preanalyse
 from archive.store import sha256_file
 
-from ..extract import Extraction, extract_text
+from ..extract import Extraction, extract_text, opening_pages
 from ..gazetteer import Gazetteer, load_gazetteer
 from ..metadata import extract_metadata
 from ..ocr import is_ocr_available, ocr_pdf_pages
@@ -83,7 +83,8 @@ def read_file(
     ocr_pages: tuple[int, ...] = ()
     if extraction.needs_ocr and options.use_ocr and is_ocr_available():
         extraction, ocr_pages = apply_ocr(path, extraction, options.password)
-    metadata = extract_metadata(extraction.pages[:METADATA_PAGES], path.name, gazetteer=gazetteer)
+    opening = opening_pages(extraction.pages, METADATA_PAGES)
+    metadata = extract_metadata(opening, path.name, gazetteer=gazetteer)
     preanalysis = preanalyse(metadata.title, extraction.pages)
     return FileResult(
         task,
