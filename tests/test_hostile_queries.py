@@ -82,7 +82,7 @@ def test_the_budget_counts_words_and_wildcards() -> None:
     with pytest.raises(QueryError) as caught:
         parse_tree(many)
     assert caught.value.message == (
-        "the query has 41 words and phrases; at most 40 can be searched at once"
+        "the query has 21 words and phrases; at most 20 can be searched at once"
     )
     wild = " ".join(f"ord{n}*" for n in range(LIMITS.max_wildcards + 1))
     with pytest.raises(QueryError) as caught:

@@ -63,7 +63,7 @@ class QueryLimits:
     """
 
     max_depth: int = 10  # parentheses, NOT and field: nested in each other
-    max_words: int = 40  # words, phrases and wildcards in the whole query
+    max_words: int = 20  # words, phrases and wildcards in the whole query
     max_wildcards: int = 5  # words with * or ?
     min_wildcard_prefix: int = 2  # letters a wildcard spells before its first * or ?
     max_slop: int = 10  # "a b"~N: N from 1 to this

@@ -24,7 +24,12 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 VOWELS = "aeiouyæøå"
 
 # Queries that took seconds before the budget (issue 16), those it refuses, and the costliest
-# ones it lets through: five wildcards, forty words, a phrase of twenty words with slop ten.
+# ones it lets through: five wildcards, twenty words, a phrase of twenty words with slop ten.
+COMMON_WORDS = (
+    "regionrådet", "kommunene", "møte", "prosjektet", "orientering", "styringsgruppa", "søknad",
+    "tilskudd", "budsjettet", "arbeidsplasser", "næringsutvikling", "vedtak", "sak", "plan",
+    "strategi", "region", "kommune", "utvikling", "samarbeid", "rådet",
+)  # fmt: skip
 HOSTILE_QUERIES = (
     " OR ".join(f"*{v}*" for v in VOWELS),
     " OR ".join(f"{c}*" for c in LETTERS),
@@ -34,52 +39,10 @@ HOSTILE_QUERIES = (
     "IKKE " * 11 + "møte",
     "st* OR ko* OR re* OR pl* OR sa*",
     "reg* OR kom* OR møt* OR pro* OR ved*",
-    " OR ".join(
-        [
-            "regionrådet",
-            "kommunene",
-            "møte",
-            "prosjektet",
-            "orientering",
-            "styringsgruppa",
-            "søknad",
-            "tilskudd",
-            "budsjettet",
-            "arbeidsplasser",
-            "næringsutvikling",
-            "vedtak",
-            "sak",
-            "plan",
-            "strategi",
-            "region",
-            "kommune",
-            "utvikling",
-            "samarbeid",
-            "rådet",
-            "leder",
-            "møtet",
-            "saken",
-            "forslag",
-            "arbeid",
-            "mål",
-            "tiltak",
-            "midler",
-            "fylket",
-            "nord",
-            "sør",
-            "havn",
-            "reiseliv",
-            "bredbånd",
-            "samferdsel",
-            "kompetanse",
-            "utbygging",
-            "helse",
-            "omsorg",
-            "skole",
-        ]
-    ),
+    " OR ".join(COMMON_WORDS),
+    " ".join(COMMON_WORDS),
     '"regionrådet vedtok å støtte prosjektet med midler fra kommunene i regionen og fylket '
-    'til arbeid med strategisk næringsplan for nord i tråd med vedtak"~10',
+    'til arbeid med strategisk næringsplan for nord"~10',
     "IKKE møte",
     "(møte OR sak*) IKKE (kommune* OR region*)",
 )
