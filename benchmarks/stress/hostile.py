@@ -9,8 +9,13 @@ import subprocess
 import threading
 import time
 import urllib.parse
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from archive import open_archive
+from archive.errors import ArchiveError
+from archive.models import SearchRequest
 
 from ..corpus import write_text
 from ..procs import arkiv_command, peak_rss_bytes
@@ -153,6 +158,22 @@ def health_during_load(port: int, queries: list[str]) -> tuple[float, list[int]]
     for t in threads:
         t.join()
     return (seconds if status == 200 else float("inf")), statuses
+
+
+def worst_in_process(home: Path) -> tuple[float, str]:
+    """(seconds, query) of the slowest hostile query searched in process, refusals included:
+    each is run twice, with facets, as the search page asks."""
+    worst = (0.0, "")
+    with open_archive(home, readonly=True) as archive:
+        archive.search(SearchRequest(query="møte"))  # warm up: searcher, tables
+        for query in HOSTILE_QUERIES:
+            for _ in range(2):
+                start = time.perf_counter()
+                # Refused (400) or stopped (503): the time until then counts.
+                with suppress(ArchiveError):
+                    archive.search(SearchRequest(query=query, with_facets=True))
+                worst = max(worst, (time.perf_counter() - start, query))
+    return worst
 
 
 def run(quick: bool) -> list[Row]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
+
+from archive import ArchiveConfig
 
 from .group import cli, load_config
 
@@ -18,14 +22,28 @@ from .group import cli, load_config
     envvar="ARKIV_BASE_URL",
     help="The site's public address (behind a proxy: the one users see), for feed and API links.",
 )
+@click.option(
+    "--search-time-limit",
+    type=click.FloatRange(0.1, 600),
+    default=ArchiveConfig.search_time_limit,
+    show_default=True,
+    help="Seconds a search may run before it is stopped with 503.",
+)
 @click.pass_context
-def serve_cmd(ctx: click.Context, host: str, port: int, threads: int, base_url: str | None) -> None:
+def serve_cmd(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    threads: int,
+    base_url: str | None,
+    search_time_limit: float,
+) -> None:
     """Serve the search page and JSON API (read-only) with waitress."""
     from waitress import serve
 
     from webui import create_app
 
-    config = load_config(ctx)
+    config = replace(load_config(ctx), search_time_limit=search_time_limit)
     app = create_app(config, base_url=base_url)
     click.echo(f"Regionarkiv serving {config.home} at http://{host}:{port}/")
     serve(app, host=host, port=port, threads=threads, ident="Regionarkiv")
