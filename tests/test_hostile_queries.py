@@ -4,6 +4,7 @@ time limit, and random queries and parameters that must never give a 5xx or a tr
 from __future__ import annotations
 
 import contextlib
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +193,27 @@ def test_a_search_past_its_time_limit_is_abandoned(
         "the search was stopped after 0 s, its time limit; "
         "try fewer words, or more letters before * or ?"
     )
+
+
+def test_a_negation_under_a_time_limit_gives_the_same_hits_in_a_thread(
+    built: tuple[ArchiveConfig, dict[str, str]],
+) -> None:
+    """Whoosh's own collector scores negations; it keeps the limit with a timer thread, which
+    works in a server's worker threads (SIGALRM would not)."""
+    request = SearchRequest(query="vindkraft IKKE referat")
+    found: dict[str, list[str]] = {}
+
+    def search(name: str, limit: float | None) -> None:
+        config = ArchiveConfig(home=built[0].home, search_time_limit=limit)
+        with open_archive(config, readonly=True) as archive:
+            found[name] = [hit.id for hit in archive.search(request).hits]
+
+    worker = threading.Thread(target=search, args=("limited", 60.0))
+    worker.start()
+    worker.join()
+    search("unlimited", None)
+    assert found["limited"] == found["unlimited"]
+    assert found["limited"]
 
 
 def test_the_web_answers_a_stopped_search_with_503(
