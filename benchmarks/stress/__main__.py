@@ -54,12 +54,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         print(f"[stress {time.strftime('%H:%M:%S')}] {name}", file=sys.stderr, flush=True)
         started = time.perf_counter()
-        rows += run(args.quick)
+        section = run(args.quick)
+        rows += section
         print(
             f"[stress] {name} done in {time.perf_counter() - started:.0f} s",
             file=sys.stderr,
             flush=True,
         )
+        # The section's rows at once as well, so that a long run that is stopped keeps them.
+        print(render(section), file=sys.stderr, flush=True)
     print(render(rows))
     return 0
 

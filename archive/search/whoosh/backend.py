@@ -29,6 +29,7 @@ from archive.language.analysis import (
     surface_pattern,
     words,
 )
+from archive.language.compounds import DEFAULT as DECOMPOUNDER
 from archive.language.spelling import suggest_query
 from archive.language.vocabulary import IndexVocabulary, name_key
 from archive.models import Document, SearchHit, SearchRequest, SearchResults
@@ -324,6 +325,7 @@ class SearchIndex:
     ) -> SearchResults:
         """Run a request; page text and titles come from the catalog, not stored fields.
         Past the time limit the search is abandoned with SearchTimeoutError."""
+        load_language_data()
         with time_limit(self.time_limit):
             return self.run_search(request, page_texts, titles)
 
@@ -492,6 +494,14 @@ class SearchIndex:
             return []
         results = searcher.more_like(docnum, "body", text=text, top=limit)
         return [hit["id"] for hit in results]
+
+
+@cache
+def load_language_data() -> None:
+    """Load the word list highlighting splits compounds with (seconds on a busy machine),
+    once per process and outside any search's time limit: the first search after a start
+    must not be stopped for it."""
+    DECOMPOUNDER.lexicon.frequencies  # noqa: B018 - loaded on first access
 
 
 @cache
