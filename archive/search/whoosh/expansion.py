@@ -47,7 +47,7 @@ MAX_NAME_WORDS = 4
 SHORT_NAME = 4  # Time, Vik, Moss, Hole, Lund: kommuner that are also words
 # A wildcard may stand for at most this many words of one field: each is a posting list to
 # read, and `ko*` over 10,000 documents is thousands of them. Past it the query is refused.
-MAX_WILDCARD_TERMS = 300
+MAX_WILDCARD_TERMS = 100
 
 
 class BestMatcher(DisjunctionMaxMatcher):  # type: ignore[misc]
