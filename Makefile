@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOME_DIR ?= arkiv-data
 PORT ?= 8000
 
-.PHONY: help venv demo test test-fast check lint types eval bench bench-full clean
+.PHONY: help venv demo test test-fast check lint types eval bench bench-full stress clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ bench: venv ## Benchmarks at 1k and 10k documents (about ten minutes)
 
 bench-full: venv ## Benchmarks at 1k, 10k and 50k documents
 	$(BIN)/python -m benchmarks --sizes 1000,10000,50000
+
+stress: venv ## Faults, hostile requests and heavy files at the sizes of issue 16, as one table
+	$(BIN)/python -m benchmarks.stress
 
 clean: ## Remove the virtualenv, caches and the demo archive
 	rm -rf $(VENV) $(HOME_DIR) .pytest_cache .mypy_cache .ruff_cache benchmarks/cache test-artifacts

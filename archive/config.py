@@ -17,6 +17,8 @@ class ArchiveConfig:
     home: Path
     gazetteer: Path | None = None
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES  # one web upload request, all its files
+    # Seconds one search may run before it is abandoned (503 on the web; None: no limit).
+    search_time_limit: float | None = 5.0
 
     def __post_init__(self) -> None:
         # Absolute once, here: a relative home would be read against whatever folder a later

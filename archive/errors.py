@@ -55,3 +55,9 @@ class StoreError(ArchiveError):
     """An original that cannot be copied into the store (disk full, file changed, ...)."""
 
     http_status = 500
+
+
+class SearchTimeoutError(ArchiveError):
+    """A search abandoned at its time limit (ArchiveConfig.search_time_limit)."""
+
+    http_status = 503

@@ -18,6 +18,7 @@ from .procs import percentiles
 from .queries import CLASSES, query_specs
 from .report import ALL, ROOT, Table, render
 from .searching import measure_search
+from .stress.hostile import HOSTILE_QUERIES, worst_in_process
 
 DEFAULT_CACHE = ROOT / "benchmarks" / "cache"
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "RESULTS.md"
@@ -169,6 +170,11 @@ def bench_search(table: Table, size: int, home: Path, cache: Path, settings: Set
         else:
             http_row.put(size, "skipped")
             ratio_row.put(size, "skipped")
+    worst, query = worst_in_process(home)
+    table.row("5. hostile queries: worst wall time, in process (s)", "≤ 1 s at 10k").put(
+        size, f"{worst:.2f}", worst <= 1.0 if size >= 10_000 else None
+    )
+    table.notes.append(f"Hostile queries at {size:,} documents: the slowest was {query[:60]!r}.")
     row = table.row("6. 8 clients over HTTP, mixed queries (requests/s; errors)", "0 errors")
     if search.concurrent_rps is None:
         row.put(size, "skipped")
@@ -259,6 +265,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             else "index `arkiv index` left, before `arkiv reindex`."
         ),
     ]
+    table.notes.append(
+        f"Hostile queries: {len(HOSTILE_QUERIES)} queries of benchmarks/stress/hostile.py (leading "
+        "and infix wildcards, a wildcard per letter, twenty words, slop, deep nesting, negations), "
+        "each twice in process with facets; a refused query counts with its time to refusal."
+    )
     command = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])
     text = render(table, command.strip())
     print(text)

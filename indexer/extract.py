@@ -1,4 +1,9 @@
-"""extract_text(path): the text of a PDF or text file, page by page, decided by content."""
+"""extract_text(path): the text of a PDF or text file, page by page, decided by content.
+
+One file's text is bounded (`max_chars`, the per-file limit): past it the file is refused with
+that reason rather than held. Text files are read in 1 MB steps; PDFs under the stream and
+page bounds of `pdflimits` and `pdftext.MAX_PAGE_GLYPHS`.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +28,8 @@ from pdfminer.psexceptions import PSException
 from archive.errors import EncryptedError, ExtractionError, UnsupportedTypeError
 
 from .cleanup import clean_pages
-from .ocr import page_needs_ocr
+from .ocr import page_is_scan
+from .pdflimits import PdfLimitError, inflate_limits
 from .pdftext import GlyphDevice, page_text
 
 PDF_MEDIA_TYPE = "application/pdf"
@@ -32,6 +38,22 @@ SNIFF_BYTES = 4096
 # Long text files without form feeds are cut into pages of about this many characters,
 # at a paragraph break, so that a hit can point somewhere better than "the whole file".
 TEXT_PAGE_CHARS = 20_000
+# The per-file limit (IngestOptions.max_file_chars, `arkiv index --max-text-mb`): the most text
+# one file may give. 32 million characters take a 30 MB log dump (the index reads its first
+# 5 million); a file's text is held a few times over on its way to the catalog, so this keeps
+# one file to a few hundred MB, and a 1 GB file is refused after its first 32 MB.
+MAX_FILE_CHARS = 32_000_000
+# Metadata (type, title, dates, places) reads at most this much of a file's first pages: about
+# 400 dense PDF pages, or 50 pages of a text file.
+METADATA_CHARS = 1_000_000
+# Text files up to this size are decoded whole (their code page judged on all of them); larger
+# ones are judged on their first WHOLE_TEXT_BYTES and decoded in READ_BYTES steps.
+WHOLE_TEXT_BYTES = 8 << 20
+READ_BYTES = 1 << 20
+# Characters held back at the end of each step, so that a "\r\n" or a letter and its combining
+# accent split between two steps are normalised together (NFC's stream-safe format allows
+# at most 30 combining marks in a row).
+HOLD_BACK = 32
 
 # Magic numbers of formats people drop into a folder of minutes that we do not ingest.
 UNSUPPORTED_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -68,20 +90,46 @@ class Extraction:
         return bool(self.pages_needing_ocr)
 
 
-def extract_text(path: Path, *, password: str | None = None) -> Extraction:
-    """Read a PDF or text file (type decided by content); raise ExtractionError with a reason."""
-    raw = _extract_raw(path, password=password)
+def extract_text(
+    path: Path, *, password: str | None = None, max_chars: int = MAX_FILE_CHARS
+) -> Extraction:
+    """Read a PDF or text file (type decided by content); raise ExtractionError with a reason,
+    also for a file whose text passes `max_chars`."""
+    raw = _extract_raw(path, password=password, max_chars=max_chars)
     return replace(raw, pages=clean_pages(raw.pages, path.name))
 
 
-def _extract_raw(path: Path, *, password: str | None = None) -> Extraction:
+def opening_pages(pages: tuple[str, ...], max_pages: int) -> tuple[str, ...]:
+    """The first pages, up to `max_pages` and METADATA_CHARS in all (a page cut short), for
+    metadata: a text file's pages are ten times a PDF's, and a log with a date on every line
+    took a minute per 5 MB of them."""
+    out: list[str] = []
+    left = METADATA_CHARS
+    for page in pages[:max_pages]:
+        if left <= 0:
+            break
+        out.append(page[:left])
+        left -= len(page)
+    return tuple(out)
+
+
+def too_long(name: str, max_chars: int) -> ExtractionError:
+    return ExtractionError(
+        f"{name}: refused: its text is longer than {max_chars:,} characters, "
+        "the per-file limit (arkiv index --max-text-mb)"
+    )
+
+
+def _extract_raw(
+    path: Path, *, password: str | None = None, max_chars: int = MAX_FILE_CHARS
+) -> Extraction:
     """The text of a PDF or text file as its layout gave it."""
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
     if not head:
         raise ExtractionError(f"{path.name}: the file is empty")
     if b"%PDF-" in head[:1024]:
-        return extract_pdf(path, password=password)
+        return extract_pdf(path, password=password, max_chars=max_chars)
     if head.startswith(b"%PDF") or head.startswith(b"%!PS"):
         raise UnsupportedTypeError(f"{path.name}: a PostScript file, not a PDF")
     for magic, what in UNSUPPORTED_MAGIC:
@@ -89,7 +137,7 @@ def _extract_raw(path: Path, *, password: str | None = None) -> Extraction:
             raise UnsupportedTypeError(f"{path.name}: unsupported file type: {what}")
     if HTML_START.match(head):
         raise UnsupportedTypeError(f"{path.name}: unsupported file type: HTML or XML")
-    return extract_plain_text(path)
+    return extract_plain_text(path, max_chars=max_chars)
 
 
 def normalize_text(text: str) -> str:
@@ -119,17 +167,21 @@ def decode_bytes(data: bytes, name: str) -> str:
 
     Norwegian offices write these three; another code page is taken only on strong evidence.
     """
+    codec, errors = choose_codec(data, name)
+    return data.decode(codec, errors=errors)
+
+
+def choose_codec(data: bytes, name: str, *, is_whole: bool = True) -> tuple[str, str]:
+    """(codec, error handler) that decode_bytes reads these bytes with; of the first part of
+    a longer file when not `is_whole` (a character cut at its end is then no evidence)."""
     for bom, encoding in BOMS:
         if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
-    if b"\x00" not in data:
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
+            return encoding, "replace"
+    if b"\x00" not in data and is_utf8(data, is_whole=is_whole):
+        return "utf-8", "strict"
     utf16 = utf16_without_bom(data[:SNIFF_BYTES])
     if utf16:
-        return data.decode(utf16, errors="replace")
+        return utf16, "replace"
     if b"\x00" in data[:SNIFF_BYTES]:
         raise UnsupportedTypeError(f"{name}: binary content, not a PDF or a text file")
     text = decode_cp1252(data)
@@ -137,10 +189,18 @@ def decode_bytes(data: bytes, name: str) -> str:
     if against >= STRONG_EVIDENCE_CHARS and against >= STRONG_EVIDENCE_SHARE * sum(
         1 for c in text if not c.isascii()
     ):
-        for guessed in (detected_text(data), data.decode(DOS_NORDIC)):
-            if guessed is not None and odd_signs(guessed) * 4 <= against:
-                return guessed
-    return text
+        for guessed in (detected_encoding(data), DOS_NORDIC):
+            if guessed is not None and odd_signs(data.decode(guessed)) * 4 <= against:
+                return guessed, "strict"
+    return "cp1252", "cp1252-latin1"
+
+
+def is_utf8(data: bytes, *, is_whole: bool = True) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=is_whole)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def utf16_without_bom(sample: bytes) -> str | None:
@@ -193,17 +253,18 @@ def evidence_against_cp1252(text: str) -> int:
     return count
 
 
-def detected_text(data: bytes) -> str | None:
-    """The text in the single-byte code page charset_normalizer finds most likely, if any."""
+def detected_encoding(data: bytes) -> str | None:
+    """The single-byte code page charset_normalizer finds most likely for the data, if any."""
     for match in from_bytes(data[: 1 << 20]):
         encoding = match.encoding
         if encoding in {"ascii", "utf_8", "cp1252", "latin_1", "iso8859_15"}:
             return None  # its best reading is ours
         if is_single_byte(encoding):
             try:
-                return data.decode(encoding)
+                data.decode(encoding)
             except (UnicodeDecodeError, LookupError):
                 continue
+            return encoding
     return None
 
 
@@ -215,12 +276,84 @@ def is_single_byte(encoding: str) -> bool:
         return False
 
 
-def extract_plain_text(path: Path) -> Extraction:
+def extract_plain_text(path: Path, *, max_chars: int = MAX_FILE_CHARS) -> Extraction:
+    """A text file's pages: decoded whole up to WHOLE_TEXT_BYTES, in steps beyond."""
+    if path.stat().st_size > WHOLE_TEXT_BYTES:
+        return Extraction(TEXT_MEDIA_TYPE, tuple(stream_text_pages(path, max_chars)))
     data = path.read_bytes()
     text = normalize_text(decode_bytes(data, path.name))
+    del data
+    if len(text) > max_chars:
+        raise too_long(path.name, max_chars)
     if not text.strip():
         raise ExtractionError(f"{path.name}: the file holds no text")
     return Extraction(TEXT_MEDIA_TYPE, tuple(split_text_pages(text)))
+
+
+def stream_text_pages(path: Path, max_chars: int) -> list[str]:
+    """The pages of a large text file, read READ_BYTES at a time: the code page is judged on
+    the first READ_BYTES (if UTF-8 fails further on, the file is read again as cp1252); pages
+    end at form feeds and, as in split_text_pages, after about TEXT_PAGE_CHARS."""
+    with path.open("rb") as fh:
+        codec, errors = choose_codec(fh.read(READ_BYTES), path.name, is_whole=False)
+        for attempt, handler in ((codec, errors), ("cp1252", "cp1252-latin1")):
+            fh.seek(0)
+            pager = TextPager(path.name, max_chars)
+            decoder = codecs.getincrementaldecoder(attempt)(errors=handler)
+            try:
+                while chunk := fh.read(READ_BYTES):
+                    pager.feed(decoder.decode(chunk))
+                pager.feed(decoder.decode(b"", final=True))
+            except UnicodeDecodeError:
+                continue  # UTF-8 in the first part only: cp1252 reads every byte
+            return pager.finish()
+    raise AssertionError("cp1252-latin1 decodes every byte")  # pragma: no cover
+
+
+class TextPager:
+    """Cuts decoded text, fed in pieces, into normalised pages; refuses past max_chars."""
+
+    def __init__(self, name: str, max_chars: int) -> None:
+        self.name = name
+        self.max_chars = max_chars
+        self.pages: list[str] = []
+        self.buffer = ""  # normalised text not yet cut into a page
+        self.held = ""  # the raw tail of the last piece, normalised with the next one
+        self.total = 0
+        self.has_text = False
+
+    def feed(self, piece: str) -> None:
+        raw = self.held + piece
+        # Cut before a character that starts something: not between "\r" and "\n", nor
+        # between a letter and the accents that follow it.
+        cut = max(0, len(raw) - HOLD_BACK)
+        while cut > 0 and (raw[cut - 1] == "\r" or unicodedata.combining(raw[cut])):
+            cut -= 1
+        self.held = raw[cut:]
+        self.add(raw[:cut])
+
+    def add(self, raw: str) -> None:
+        text = normalize_text(raw)
+        self.total += len(text)
+        if self.total > self.max_chars:
+            raise too_long(self.name, self.max_chars)
+        if not self.has_text and text.strip():
+            self.has_text = True
+        *done, self.buffer = (self.buffer + text).split("\f")
+        self.pages += [page.strip("\n") for page in done]
+        start = 0
+        while len(self.buffer) - start > 2 * TEXT_PAGE_CHARS:
+            cut = page_cut(self.buffer, start)
+            self.pages.append(self.buffer[start:cut].strip("\n"))
+            start = cut
+        self.buffer = self.buffer[start:]
+
+    def finish(self) -> list[str]:
+        self.add(self.held)
+        self.held = ""
+        if not self.has_text:
+            raise ExtractionError(f"{self.name}: the file holds no text")
+        return self.pages + split_text_pages(self.buffer)
 
 
 def split_text_pages(text: str) -> list[str]:
@@ -230,15 +363,20 @@ def split_text_pages(text: str) -> list[str]:
     pages: list[str] = []
     start = 0
     while len(text) - start > TEXT_PAGE_CHARS:
-        cut = text.rfind("\n\n", start + TEXT_PAGE_CHARS // 2, start + TEXT_PAGE_CHARS)
-        if cut < 0:
-            cut = text.rfind("\n", start + TEXT_PAGE_CHARS // 2, start + TEXT_PAGE_CHARS)
-        if cut < 0:
-            cut = start + TEXT_PAGE_CHARS
+        cut = page_cut(text, start)
         pages.append(text[start:cut].strip("\n"))
         start = cut
     pages.append(text[start:].strip("\n"))
     return pages
+
+
+def page_cut(text: str, start: int) -> int:
+    """Where the page that begins at `start` ends: at a paragraph break in its second half,
+    else at a line break, else after TEXT_PAGE_CHARS."""
+    cut = text.rfind("\n\n", start + TEXT_PAGE_CHARS // 2, start + TEXT_PAGE_CHARS)
+    if cut < 0:
+        cut = text.rfind("\n", start + TEXT_PAGE_CHARS // 2, start + TEXT_PAGE_CHARS)
+    return cut if cut >= 0 else start + TEXT_PAGE_CHARS
 
 
 # Built-in exceptions through which pdfminer reports a damaged file.
@@ -275,12 +413,19 @@ def describe(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def extract_pdf(path: Path, *, password: str | None = None) -> Extraction:
-    """Text of every page with pdfminer.six; pages without a text layer are marked for OCR."""
+def extract_pdf(
+    path: Path, *, password: str | None = None, max_chars: int = MAX_FILE_CHARS
+) -> Extraction:
+    """Text of every page with pdfminer.six; scanned pages are marked for OCR. A file past a
+    bound (a stream or page that inflates too far, too many glyphs on a page, more text than
+    max_chars) is refused with that reason."""
     pages: list[str] = []
+    with_images: list[bool] = []
+    total = 0
     try:
-        with path.open("rb") as fh:
+        with path.open("rb") as fh, inflate_limits() as budget:
             document = PDFDocument(PDFParser(fh), password=password or "")
+            budget.release()  # the cross-reference streams, read and parsed
             resources = PDFResourceManager(caching=True)
             glyphs = GlyphDevice(resources)
             reader = PDFPageInterpreter(resources, glyphs)
@@ -298,7 +443,13 @@ def extract_pdf(path: Path, *, password: str | None = None) -> Extraction:
                     out.truncate(0)
                 else:
                     text = page_text(glyphs.glyphs, glyphs.width, glyphs.height, glyphs.figure_text)
+                glyphs.glyphs = []
+                budget.release()  # this page's streams: decoded again if another page uses them
                 pages.append(normalize_text(text).strip("\n"))
+                with_images.append(glyphs.has_images)
+                total += len(pages[-1])
+                if total > max_chars:
+                    raise too_long(path.name, max_chars)
             device.close()
     except PDFPasswordIncorrect:
         if password:
@@ -308,6 +459,8 @@ def extract_pdf(path: Path, *, password: str | None = None) -> Extraction:
         raise EncryptedError(f"{path.name}: encrypted, needs a password") from None
     except PDFEncryptionError as exc:
         raise EncryptedError(f"{path.name}: encrypted with an unsupported method ({exc})") from exc
+    except PdfLimitError as exc:
+        raise ExtractionError(f"{path.name}: refused: {exc.reason}") from None
     except RecursionError:
         raise ExtractionError(f"{path.name}: the PDF nests objects without end") from None
     except PSException as exc:
@@ -320,5 +473,9 @@ def extract_pdf(path: Path, *, password: str | None = None) -> Extraction:
         raise ExtractionError(f"{path.name}: the PDF cannot be read ({describe(exc)})") from exc
     if not pages:
         raise ExtractionError(f"{path.name}: the PDF has no pages")
-    needing = tuple(n for n, text in enumerate(pages, start=1) if page_needs_ocr(text))
+    needing = tuple(
+        n
+        for n, (text, has_images) in enumerate(zip(pages, with_images, strict=True), start=1)
+        if page_is_scan(text, has_images=has_images)
+    )
     return Extraction(PDF_MEDIA_TYPE, tuple(pages), needing)

@@ -60,6 +60,25 @@ class OcrResult(dict[int, str]):
 
 def page_needs_ocr(text: str) -> bool:
     """Tell whether a page's extracted text is too thin or too garbled to be its real text."""
+    letters, digits, junk = _count(text)
+    # Digits count as text so that number tables are kept; punctuation is neutral because
+    # tables of contents are mostly leader dots.
+    return letters < MIN_LETTERS or junk > letters + digits
+
+
+def page_is_scan(text: str, *, has_images: bool) -> bool:
+    """Tell whether OCR should read a PDF page: its text layer is too thin or garbled, and the
+    page either draws an image (a scan, perhaps with a stamped page number) or has no clean
+    text at all. A short but clean text layer on a page without images is the whole page (a
+    cover sheet, a slide, one of 10,000 tiny pages): OCR would only read it again."""
+    if not page_needs_ocr(text):
+        return False
+    letters, digits, junk = _count(text)
+    return has_images or letters + digits == 0 or junk > letters + digits
+
+
+def _count(text: str) -> tuple[int, int, int]:
+    """(letters, digits, junk characters) of a page's text."""
     # Each "(cid:NN)" is one glyph the PDF gave no Unicode for: junk, not five letters.
     junk = len(_CID.findall(text))
     if junk:
@@ -72,9 +91,7 @@ def page_needs_ocr(text: str) -> bool:
             digits += 1
         elif not char.isspace() and _is_junk(char):
             junk += 1
-    # Digits count as text so that number tables are kept; punctuation is neutral because
-    # tables of contents are mostly leader dots.
-    return letters < MIN_LETTERS or junk > letters + digits
+    return letters, digits, junk
 
 
 def _is_junk(char: str) -> bool:

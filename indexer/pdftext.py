@@ -19,6 +19,8 @@ from pdfminer.pdfdevice import PDFTextDevice
 from pdfminer.pdffont import PDFFont, PDFType3Font, PDFUnicodeNotDefined
 from pdfminer.utils import Matrix, apply_matrix_rect, mult_matrix
 
+from .pdflimits import PdfLimitError
+
 if TYPE_CHECKING:
     from pdfminer.pdfcolor import PDFColorSpace
     from pdfminer.pdfdevice import PDFTextSeq
@@ -33,6 +35,10 @@ LINE_OVERLAP = 0.5
 WORD_MARGIN = 0.1
 LINE_MARGIN = 0.5
 GRID = 50  # the cell size of pdfminer's Plane
+# Glyphs one page may draw: a dense A4 page has about 6,000, a table in small print on A3 some
+# 20,000. Each costs about 200 bytes here and several times that in pdfminer's own layout, so
+# a page of a billion spaces is refused rather than held.
+MAX_PAGE_GLYPHS = 200_000
 
 Glyph = tuple[float, float, float, float, str]  # x0, x1, y0, y1, text
 
@@ -47,6 +53,8 @@ class GlyphDevice(PDFTextDevice):
         self.width = 0.0
         self.height = 0.0
         self.needs_fallback = False
+        self.has_images = False  # the page draws an image: a scan, if its text is thin
+        self.glyph_count = 0
         self._figure_depth = 0
         # Per font: cid -> (text, width in text space units); fonts are cached by the manager.
         self._font_cache: dict[int, tuple[PDFFont, dict[int, tuple[str, float]]]] = {}
@@ -58,6 +66,8 @@ class GlyphDevice(PDFTextDevice):
         self.glyphs = []
         self.figure_text = []
         self.needs_fallback = False
+        self.has_images = False
+        self.glyph_count = 0
         self._figure_depth = 0
 
     def begin_figure(self, name: str, bbox: Rect, matrix: Matrix) -> None:
@@ -67,7 +77,7 @@ class GlyphDevice(PDFTextDevice):
         self._figure_depth -= 1
 
     def render_image(self, name: str, stream: PDFStream) -> None:
-        pass
+        self.has_images = True
 
     def paint_path(
         self,
@@ -86,6 +96,10 @@ class GlyphDevice(PDFTextDevice):
         ncs: PDFColorSpace,
         graphicstate: PDFGraphicState,
     ) -> None:
+        # Counted before anything is decoded: one string of a billion spaces is one operand.
+        self.glyph_count += sum(len(obj) for obj in seq if isinstance(obj, bytes))
+        if self.glyph_count > MAX_PAGE_GLYPHS:
+            raise PdfLimitError(f"a page of the PDF draws more than {MAX_PAGE_GLYPHS:,} glyphs")
         if self.needs_fallback:
             return
         font = textstate.font

@@ -59,6 +59,7 @@ def test_smoke_run_fills_every_row(tmp_path: Path) -> None:
         "6. 8 clients over HTTP, mixed queries (requests/s; errors)",
         "7. peak memory of arkiv index, all processes: PSS sum; RSS sum; own peaks summed (MB)",
         "7. peak RSS of arkiv serve (MB)",
+        "5. hostile queries: worst wall time, in process (s)",
         "OCR: pdftoppm + tesseract, 1 core (pages/s)",
         "Norwegian analyzer indexing time ÷ plain stemmed analyzer",
     }

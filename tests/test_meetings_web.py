@@ -6,7 +6,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -184,17 +184,8 @@ def test_english(web: FlaskClient) -> None:
 # -- restricted documents (issue 13): only a count and the legal ground ---------------------
 
 
-@dataclass(frozen=True)
-class AccessDocument(Document):
-    """A document with issue 13's access fields, as the catalog will give them."""
-
-    access: str = "public"
-    legal_ground: str | None = None
-
-
-def restricted(doc: Document, ground: str) -> AccessDocument:
-    fields = {name: getattr(doc, name) for name in Document.__dataclass_fields__}
-    return AccessDocument(**fields, access="restricted", legal_ground=ground)
+def restricted(doc: Document, ground: str) -> Document:
+    return replace(doc, access="restricted", legal_ground=ground)
 
 
 def test_a_restricted_notice_is_only_a_count(home: Path) -> None:

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from archive import ArchiveConfig, open_archive
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, SearchTimeoutError
 from archive.intake import Intake
 
 from . import api, feed, meetings, views
@@ -47,6 +47,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 JSON_PATHS = ("/api/", "/healthz")
+RETRY_AFTER = 10  # seconds, on a 503: a search stopped at its time limit, or all slots busy
 
 
 def create_app(
@@ -104,7 +105,7 @@ def describe_error(exc: Exception) -> tuple[int, str, str]:
         status, message = exc.code or 500, exc.description or ""
     else:  # pragma: no cover - Flask wraps everything else in InternalServerError
         status, message = 500, ""
-    if status >= 500:
+    if status >= 500 and not isinstance(exc, SearchTimeoutError):
         message = InternalServerError.description  # details go to the log, not the user
     return status, HTTP_STATUS_CODES.get(status, "Error"), message
 
@@ -114,14 +115,19 @@ def render_error(exc: Exception) -> ResponseReturnValue:
     status, name, message = describe_error(exc)
     # Flask has already logged an unhandled exception (the one wrapped in InternalServerError);
     # only a 5xx ArchiveError raised on purpose is ours to log, once.
-    if status >= 500 and isinstance(exc, ArchiveError):
+    if isinstance(exc, SearchTimeoutError):  # the query's cost, not a fault: no traceback
+        current_app.logger.warning("%s on %s?%s", exc.message, request.path, request.query_string)
+    elif status >= 500 and isinstance(exc, ArchiveError):
         current_app.logger.error("error %s on %s", status, request.path, exc_info=exc)
+    headers = {"Retry-After": str(RETRY_AFTER)} if status == 503 else {}
     if request.path.startswith(JSON_PATHS):
-        return jsonify(status=status, error=name, message=message), status
+        return jsonify(status=status, error=name, message=message), status, headers
     # A page says what happened in its own language; Werkzeug's English names and descriptions
-    # never reach it, only the detail of an error of ours that a user can act on (a bad query).
-    detail = message if isinstance(exc, ArchiveError) and status < 500 else ""
-    return render_template("error.html", status=status, message=detail), status
+    # never reach it, only the detail of an error of ours that a user can act on (a bad query,
+    # a search stopped at its time limit).
+    actionable = status < 500 or isinstance(exc, SearchTimeoutError)
+    detail = message if isinstance(exc, ArchiveError) and actionable else ""
+    return render_template("error.html", status=status, message=detail), status, headers
 
 
 def add_headers(response: Response) -> Response:

@@ -37,7 +37,7 @@ def open_backend(config: ArchiveConfig, *, readonly: bool = False) -> SearchBack
     """The search index of an archive home, created on first use unless `readonly`."""
     from .whoosh import WhooshBackend  # imported here: the core loads the engine on open
 
-    return WhooshBackend(config.index_dir, readonly=readonly)
+    return WhooshBackend(config.index_dir, readonly=readonly, time_limit=config.search_time_limit)
 
 
 __all__ = [

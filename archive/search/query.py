@@ -5,11 +5,17 @@ Words are ANDed; `OR`/`ELLER`, `AND`/`OG` and `NOT`/`IKKE` (upper case) combine 
 parentheses group; `"a phrase"` is matched exactly; `field:value`, `year:[2015 TO 2017]` and
 `vind*` are kept as written for the backend to widen and match. `sak:5/2015`, `case:2015/123`
 and a bare item or case number (`05/15`, `2015/123`) match agenda items and archive cases.
+`"a phrase"~3` allows up to two other words between neighbours.
+
+A query is also held to a budget (`QueryLimits`): how deep it nests, how many words it has,
+how many of them are wildcards and how much each wildcard spells out before its first `*`;
+beyond it the query is refused with a QueryError saying which limit it passed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from archive.errors import QueryError
@@ -41,7 +47,7 @@ TOKEN = re.compile(
     r"""(?P<space>\s+)
       | (?P<open>\()
       | (?P<close>\))
-      | "(?P<phrase>[^"]*)"(?:~(?P<slop>\d+))?  # "a phrase", "a phrase"~3
+      | "(?P<phrase>[^"]*)"(?:~(?P<slop>[0-9]+))?  # "a phrase", "a phrase"~3
       | (?P<field>[a-z_]+):(?=\S)              # title: before its value
       | \[(?P<range>[^\]]*)\]                  # [2015 TO 2017]
       | (?P<word>[^\s()"\[\]]+)                # anything else up to a space
@@ -50,15 +56,53 @@ TOKEN = re.compile(
 )
 
 
-def check_query_syntax(text: str) -> None:
+@dataclass(frozen=True)
+class QueryLimits:
+    """What one query may ask of a search engine; past any of these it is refused.
+
+    Each limit is far above what a person types and below what makes one request cost
+    seconds: `*e*` reads every word of the index, `a* OR b* OR ... z*` all of them, 250
+    nested parentheses overflow Python's stack, and a phrase's slop of 999999999 is that many
+    positions to try per word.
+    """
+
+    max_depth: int = 10  # parentheses, NOT and field: nested in each other
+    max_words: int = 20  # words, phrases and wildcards in the whole query
+    max_wildcards: int = 5  # words with * or ?
+    min_wildcard_prefix: int = 2  # letters a wildcard spells before its first * or ?
+    max_slop: int = 10  # "a b"~N: N from 1 to this
+    max_phrase_words: int = 20
+
+
+LIMITS = QueryLimits()
+WILDCARD_CHARS = "*?"
+
+
+def wildcard_prefix(text: str) -> str:
+    """What a wildcard word spells before its first `*` or `?`."""
+    cut = min((i for i in (text.find("*"), text.find("?")) if i >= 0), default=len(text))
+    return text[:cut]
+
+
+def is_wildcard(text: str) -> bool:
+    return any(c in text for c in WILDCARD_CHARS)
+
+
+def check_query_syntax(text: str, limits: QueryLimits = LIMITS) -> None:
     """Raise QueryError for a query a person would call malformed, saying what is wrong."""
     if text.count('"') % 2:
         raise QueryError(f"the query {text!r} has an unclosed quotation mark")
-    depth = 0
+    depth = deepest = 0
     for ch in text:
         depth += (ch == "(") - (ch == ")")
+        deepest = max(deepest, depth)
         if depth < 0:
             raise QueryError(f"the query {text!r} closes a parenthesis that was never opened")
+    if deepest > limits.max_depth:
+        # Checked before parsing: the parser descends once per level.
+        raise QueryError(
+            f"the query nests parentheses {deepest} deep; at most {limits.max_depth} are allowed"
+        )
     if depth:
         raise QueryError(f"the query {text!r} has an unclosed parenthesis")
     if text.count("[") != text.count("]"):
@@ -118,12 +162,15 @@ Node = WordNode | PhraseNode | RangeNode | FieldNode | NotNode | AndNode | OrNod
 class Parser:
     """Recursive descent over the tokens: OR binds loosest, then AND, then NOT."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, limits: QueryLimits = LIMITS) -> None:
         self.text = text
-        self.tokens = [
-            (m.lastgroup or "", m) for m in TOKEN.finditer(text) if m.lastgroup != "space"
-        ]
+        self.limits = limits
+        # The kind is the first named group that matched: `lastgroup` names the last one,
+        # which for `"a b"~3` is the slop, not the phrase.
+        kinds = ((token_kind(m), m) for m in TOKEN.finditer(text))
+        self.tokens = [(kind, m) for kind, m in kinds if kind != "space"]
         self.i = 0
+        self.depth = 0
 
     def fail(self, reason: str) -> QueryError:
         return QueryError(f"the query {self.text!r} {reason}")
@@ -160,10 +207,22 @@ class Parser:
             parts.append(self.unary())
         return parts[0] if len(parts) == 1 else AndNode(tuple(parts))
 
+    def descend(self) -> None:
+        """One level deeper (a parenthesis, NOT or field:); refused past the limit."""
+        self.depth += 1
+        if self.depth > self.limits.max_depth:
+            raise QueryError(
+                f"the query nests parentheses, NOT and fields more than "
+                f"{self.limits.max_depth} deep"
+            )
+
     def unary(self) -> Node:
         if self.peek_operator(NOT_WORDS):
             self.i += 1
-            return NotNode(self.unary())
+            self.descend()
+            node = NotNode(self.unary())
+            self.depth -= 1
+            return node
         return self.atom()
 
     def atom(self) -> Node:
@@ -173,18 +232,36 @@ class Parser:
         kind, m = tok
         self.i += 1
         if kind == "open":
+            self.descend()
             node = self.or_expr()
             if (end := self.peek()) is None or end[0] != "close":
                 raise self.fail("has an unclosed parenthesis")
             self.i += 1
+            self.depth -= 1
             return node
         if kind == "field":
-            return FieldNode(m.group("field"), self.atom())
+            self.descend()
+            child = FieldNode(m.group("field"), self.atom())
+            self.depth -= 1
+            return child
         if kind == "phrase":
-            return PhraseNode(m.group("phrase"), int(m.group("slop") or 1))
+            return PhraseNode(m.group("phrase"), self.slop(m.group("slop")))
         if kind == "range":
             return self.range_node(m.group("range"))
         return WordNode(m.group("word"))
+
+    def slop(self, written: str | None) -> int:
+        """A phrase's `~N`: how far apart neighbouring words may stand (1: in a row)."""
+        if written is None:
+            return 1
+        high = self.limits.max_slop
+        # Long digit strings are refused unread: int() of 5,000 digits raises ValueError.
+        if len(written) > len(str(high)) + 2 or not 1 <= int(written) <= high:
+            raise QueryError(
+                f"the query gives a phrase ~{written[:12]}; write ~1 to ~{high} "
+                "(how far apart its words may stand)"
+            )
+        return int(written)
 
     def range_node(self, inside: str) -> RangeNode:
         parts = inside.split()
@@ -197,8 +274,57 @@ class Parser:
         return RangeNode(low, high)
 
 
-def parse_tree(text: str) -> Node | None:
-    """The query tree of a user's query (None: nothing to look for); malformed input raises
-    QueryError with a readable reason."""
-    check_query_syntax(text)
-    return Parser(text).parse()
+def token_kind(m: re.Match[str]) -> str:
+    """The name of the first group a TOKEN match filled: its kind."""
+    return next(name for name, value in m.groupdict().items() if value is not None)
+
+
+def leaves(node: Node) -> Iterator[WordNode | PhraseNode | RangeNode]:
+    """The words, phrases and ranges of a tree, left to right."""
+    if isinstance(node, WordNode | PhraseNode | RangeNode):
+        yield node
+    elif isinstance(node, FieldNode | NotNode):
+        yield from leaves(node.child)
+    else:
+        for child in node.children:
+            yield from leaves(child)
+
+
+def check_budget(text: str, node: Node, limits: QueryLimits = LIMITS) -> None:
+    """Refuse a parsed query that would cost more than `limits` allow, naming the limit."""
+    found = list(leaves(node))
+    if len(found) > limits.max_words:
+        raise QueryError(
+            f"the query has {len(found)} words and phrases; at most {limits.max_words} "
+            "can be searched at once"
+        )
+    wildcards = [n.text for n in found if isinstance(n, WordNode) and is_wildcard(n.text)]
+    if len(wildcards) > limits.max_wildcards:
+        raise QueryError(
+            f"the query has {len(wildcards)} words with * or ?; at most "
+            f"{limits.max_wildcards} are allowed"
+        )
+    for word in wildcards:
+        spelled = sum(c.isalnum() for c in wildcard_prefix(word))
+        if spelled < limits.min_wildcard_prefix:
+            raise QueryError(
+                f"{word!r} in the query: write at least {limits.min_wildcard_prefix} letters "
+                "before * or ? (a wildcard in front would look through every word)"
+            )
+    for phrase in (n for n in found if isinstance(n, PhraseNode)):
+        count = len(phrase.text.split())
+        if count > limits.max_phrase_words:
+            raise QueryError(
+                f"a phrase of the query has {count} words; at most "
+                f"{limits.max_phrase_words} are allowed"
+            )
+
+
+def parse_tree(text: str, limits: QueryLimits = LIMITS) -> Node | None:
+    """The query tree of a user's query (None: nothing to look for); malformed input, or a
+    query past the budget of `limits`, raises QueryError with a readable reason."""
+    check_query_syntax(text, limits)
+    node = Parser(text, limits).parse()
+    if node is not None:
+        check_budget(text, node, limits)
+    return node

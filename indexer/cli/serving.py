@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import click
 
+from archive import ArchiveConfig
+
 from .group import cli, load_config
 
 MEGABYTE = 1024 * 1024
@@ -32,6 +34,13 @@ MEGABYTE = 1024 * 1024
 )
 @click.option("--no-upload", is_flag=True, help="Turn web upload off (the routes answer 503).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR uploaded pages without a text layer.")
+@click.option(
+    "--search-time-limit",
+    type=click.FloatRange(0.1, 600),
+    default=ArchiveConfig.search_time_limit,
+    show_default=True,
+    help="Seconds a search may run before it is stopped with 503.",
+)
 @click.pass_context
 def serve_cmd(
     ctx: click.Context,
@@ -42,6 +51,7 @@ def serve_cmd(
     max_upload_mb: int,
     no_upload: bool,
     no_ocr: bool,
+    search_time_limit: float,
 ) -> None:
     """Serve the search page and JSON API with waitress; signed-in editors may upload."""
     from waitress import serve
@@ -51,7 +61,11 @@ def serve_cmd(
     from ..intake import UploadIntake
     from .editing import gazetteer_names
 
-    config = replace(load_config(ctx), max_upload_bytes=max_upload_mb * MEGABYTE)
+    config = replace(
+        load_config(ctx),
+        max_upload_bytes=max_upload_mb * MEGABYTE,
+        search_time_limit=search_time_limit,
+    )
     intake = None if no_upload else UploadIntake(config, use_ocr=not no_ocr)
     # The gazetteer's names, so that a correction may name a region no document has yet.
     app = create_app(

@@ -12,6 +12,7 @@ import click
 from archive.errors import ArchiveError
 from archive.models import DOCTYPES
 
+from ..extract import MAX_FILE_CHARS
 from ..ingest import FileResult, IngestOptions, IngestReport, default_workers, ingest_paths
 from ..ocr import ocr_install_hint
 from ..terminal import printable
@@ -27,6 +28,13 @@ from .group import cli, echo_json, fail, open_home
     "--workers", type=click.IntRange(1, 64), help="Extraction processes (default: cores)."
 )
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer now.")
+@click.option(
+    "--max-text-mb",
+    type=click.IntRange(1, 1000),
+    default=MAX_FILE_CHARS // 1_000_000,
+    show_default=True,
+    help="Refuse a file with more text than this many million characters.",
+)
 @click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer.")
 @click.option("--batch-size", type=click.IntRange(1), default=200, hidden=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -39,6 +47,7 @@ def index_cmd(
     password: str | None,
     workers: int | None,
     no_ocr: bool,
+    max_text_mb: int,
     wait: float,
     batch_size: int,
     as_json: bool,
@@ -51,6 +60,7 @@ def index_cmd(
         workers=workers or default_workers(),
         batch_size=batch_size,
         use_ocr=not no_ocr,
+        max_file_chars=max_text_mb * 1_000_000,
     )
     archive = open_home(ctx)
     show_progress = sys.stderr.isatty() and not as_json

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from archive.models import Access, DocType, Metadata
 
-from ..extract import Extraction
+from ..extract import MAX_FILE_CHARS, Extraction
 
 if TYPE_CHECKING:
     from archive.search.whoosh.preanalysis import Preanalysis
@@ -34,6 +34,7 @@ class IngestOptions:
     file_timeout: int = FILE_TIMEOUT
     access: Access = "public"
     legal_ground: str | None = None
+    max_file_chars: int = MAX_FILE_CHARS  # the per-file limit: a file with more text is refused
 
 
 @dataclass

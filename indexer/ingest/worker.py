@@ -17,7 +17,7 @@ from archive.errors import ArchiveError
 from archive.search import preanalyse
 from archive.store import sha256_file
 
-from ..extract import Extraction, extract_text
+from ..extract import Extraction, extract_text, opening_pages
 from ..gazetteer import Gazetteer, load_gazetteer
 from ..metadata import extract_metadata
 from ..ocr import is_ocr_available, ocr_pdf_pages
@@ -102,7 +102,7 @@ def read_file(
     if sha in known:
         return FileResult(task, sha256=sha, is_known_content=True)
     try:
-        extraction = extract_text(path, password=options.password)
+        extraction = extract_text(path, password=options.password, max_chars=options.max_file_chars)
     except ArchiveError as exc:
         return FileResult(task, sha256=sha, error=exc.message)
     except OSError as exc:
@@ -110,7 +110,8 @@ def read_file(
     ocr_pages: tuple[int, ...] = ()
     if extraction.needs_ocr and options.use_ocr and is_ocr_available():
         extraction, ocr_pages = apply_ocr(path, extraction, options.password)
-    metadata = extract_metadata(extraction.pages[:METADATA_PAGES], name, gazetteer=gazetteer)
+    opening = opening_pages(extraction.pages, METADATA_PAGES)
+    metadata = extract_metadata(opening, name, gazetteer=gazetteer)
     preanalysis = preanalyse(metadata.title, extraction.pages)
     return FileResult(
         task,

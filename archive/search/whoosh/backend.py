@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from whoosh import highlight, index, scoring
+from whoosh import collectors, highlight, index, scoring
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.reading import SegmentReader
@@ -30,6 +30,7 @@ from archive.language.analysis import (
     surface_pattern,
     words,
 )
+from archive.language.compounds import DEFAULT as DECOMPOUNDER
 from archive.language.spelling import suggest_query
 from archive.language.vocabulary import IndexVocabulary, name_key
 from archive.models import Document, SearchHit, SearchRequest, SearchResults
@@ -37,6 +38,7 @@ from archive.search.backend import PageTexts, TitleSource
 
 from . import internals
 from .compile import parse_query
+from .deadline import check_time, remaining, time_limit, timeout_error
 from .highlighting import SNIPPET_CHARS, SURROUND, highlight_words
 from .internals.filters import Allowed
 from .internals.scoring import Ids, Matches, by_key, score_query, top
@@ -155,8 +157,12 @@ def body_text(pages: tuple[str, ...]) -> str:
 class SearchIndex:
     """One Whoosh index folder, with a searcher per thread kept open and refreshed."""
 
-    def __init__(self, folder: Path, *, readonly: bool = False) -> None:
+    def __init__(
+        self, folder: Path, *, readonly: bool = False, time_limit: float | None = None
+    ) -> None:
         self.folder = folder
+        # Seconds one search may take before it is abandoned (SearchTimeoutError); None: no limit.
+        self.time_limit = time_limit
         internals.install()  # checks the Whoosh release first
         try:
             if index.exists_in(folder):
@@ -380,7 +386,15 @@ class SearchIndex:
     def search(
         self, request: SearchRequest, page_texts: PageTexts, titles: TitleSource
     ) -> SearchResults:
-        """Run a request; page text and titles come from the catalog, not stored fields."""
+        """Run a request; page text and titles come from the catalog, not stored fields.
+        Past the time limit the search is abandoned with SearchTimeoutError."""
+        load_language_data()
+        with time_limit(self.time_limit):
+            return self.run_search(request, page_texts, titles)
+
+    def run_search(
+        self, request: SearchRequest, page_texts: PageTexts, titles: TitleSource
+    ) -> SearchResults:
         query, text_query = self.build_query(request)
         page = max(1, request.page)
         if query is NullQuery:  # whoosh parses e.g. a lone stop word to the null query
@@ -396,6 +410,7 @@ class SearchIndex:
             if allowed is not None:
                 query = And([text_query, Allowed(allowed)])
             found, scores = self.score(searcher, query)
+        check_time()
         sort_field: str | None = None
         reverse = False
         if request.sort == "newest" or (text_query is None and request.sort == "relevance"):
@@ -427,6 +442,7 @@ class SearchIndex:
         info = titles(page_ids)
         hits = []
         for i, doc_id in zip(chosen, page_ids, strict=True):
+            check_time()
             doc = info.get(doc_id)
             if doc is None:  # in the index but gone from the catalog: skip, check reports it
                 continue
@@ -466,7 +482,20 @@ class SearchIndex:
         scored = score_query(searcher, query)
         if scored is not None:
             return scored
-        found = searcher.search(query, limit=None)
+        left = remaining()
+        if left is None:
+            found = searcher.search(query, limit=None)
+        else:
+            # Whoosh's own collector steps document by document: it watches the clock itself
+            # (with a timer thread, not SIGALRM, which only the main thread may use).
+            collector = collectors.TimeLimitCollector(
+                searcher.collector(limit=None), max(left, 0.0), use_alarm=False
+            )
+            try:
+                searcher.search_with_collector(query, collector)
+            except collectors.TimeLimit:
+                raise timeout_error(collector.timelimit) from None
+            found = collector.results()
         pairs = sorted((docnum, score) for score, docnum in found.top_n)
         return (
             np.array([d for d, _ in pairs], np.int64),
@@ -535,6 +564,14 @@ class SearchIndex:
             return []
         results = searcher.more_like(docnum, "body", text=text, top=limit)
         return [hit["id"] for hit in results]
+
+
+@cache
+def load_language_data() -> None:
+    """Load the word list highlighting splits compounds with (seconds on a busy machine),
+    once per process and outside any search's time limit: the first search after a start
+    must not be stopped for it."""
+    DECOMPOUNDER.lexicon.frequencies  # noqa: B018 - loaded on first access
 
 
 @cache

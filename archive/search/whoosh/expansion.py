@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -25,9 +26,12 @@ from whoosh.query.spans import Span
 from whoosh.scoring import BM25FScorer
 from whoosh.system import _INT_SIZE
 
+from archive.errors import QueryError
 from archive.language.analysis import STOP_WORDS, fold, folded_stems, hyphen_joined, stem, words
-from archive.language.vocabulary import Name, Vocabulary, name_key
+from archive.language.vocabulary import MAX_PREFIX_SCAN, Name, Vocabulary, name_key
+from archive.search.query import wildcard_prefix
 
+from .deadline import check_time
 from .internals.scoring import bm25, length_array, read_postings
 
 # Boosts per tier. A document matching the word as typed also matches its stem, so the
@@ -41,6 +45,9 @@ NAME_FIELD = 3.0  # a document labelled with the region or municipality named
 NEUTER_MIN = 6  # shorter stems + t are other words (kar/kart, svar/svart)
 MAX_NAME_WORDS = 4
 SHORT_NAME = 4  # Time, Vik, Moss, Hole, Lund: kommuner that are also words
+# A wildcard may stand for at most this many words of one field: each is a posting list to
+# read, and `ko*` over 10,000 documents is thousands of them. Past it the query is refused.
+MAX_WILDCARD_TERMS = 100
 
 
 class BestMatcher(DisjunctionMaxMatcher):  # type: ignore[misc]
@@ -100,6 +107,7 @@ class FastPhrase(Phrase):  # type: ignore[misc]
         return int(super().__hash__())
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
+        check_time()
         reader = searcher.reader()
         if self.fieldname not in searcher.schema:
             return NullMatcher()
@@ -272,6 +280,7 @@ def union(clauses: list[Query]) -> Query:
 
 
 def _union_matcher(query: Any, subs: list[Query], searcher: Any, context: Any) -> Any:
+    check_time()
     scored = context.weighting is not None if context else True
     ms = [sub.matcher(searcher, context) for sub in subs]
     return TermsUnionMatcher(
@@ -342,6 +351,11 @@ class TermsUnionMatcher(ArrayUnionMatcher):  # type: ignore[misc]
         return True
 
 
+def wildcard_regex(pattern: str) -> str:
+    """A wildcard as a regular expression: `*` any run of characters, `?` one."""
+    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+
+
 def stem_targets(stemmed: str, typed: str) -> tuple[str, frozenset[str]]:
     """(prefix to scan, stems that count as the same word) for a typed word.
 
@@ -370,6 +384,7 @@ class Expander:
 
     def word(self, text: str, field: str | None = None) -> Query | None:
         """A word as typed; None when it is only a stop word or punctuation."""
+        check_time()
         if "*" in text or "?" in text:
             return self.wildcard(text, field)
         tokens = words(text)
@@ -438,11 +453,28 @@ class Expander:
         if not pattern.strip("*?"):
             return None
         fields = ("body", "title") if field is None else (field,)
+        for name in fields:
+            self.check_wildcard(name, pattern, text)
         return (
             Or([Wildcard(f, pattern) for f in fields])
             if len(fields) > 1
             else Wildcard(fields[0], pattern)
         )
+
+    def check_wildcard(self, field: str, pattern: str, typed: str) -> None:
+        """Refuse a wildcard that stands for more words of the index than the budget allows
+        (the vocabulary's prefix scan is capped too: reaching its cap is refusal as well)."""
+        prefix = wildcard_prefix(pattern)
+        regex = re.compile(wildcard_regex(pattern))
+        scanned = matched = 0
+        for term in self.vocabulary.with_prefix(field, prefix):
+            scanned += 1
+            matched += regex.fullmatch(term) is not None
+        if scanned >= MAX_PREFIX_SCAN or matched > MAX_WILDCARD_TERMS:
+            raise QueryError(
+                f"{typed!r} in the query stands for more than {MAX_WILDCARD_TERMS} words of "
+                "the archive; write more of the word before * or ?"
+            )
 
     # -- phrases and names ---------------------------------------------------------------
 
