@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .access import checked_access, is_visible, restricted_ids, write_access
 from .catalog import Catalog, PathRecord
 from .config import ArchiveConfig
 from .errors import ArchiveError, StoreError
@@ -53,7 +54,9 @@ class Archive:
             raise ArchiveError(f"{config.home}: no archive here; run `arkiv index` first")
         self.store = OriginalStore(config.originals_dir)
         self.catalog = Catalog(config.catalog_path, readonly=readonly)
-        self.index = open_backend(config, readonly=readonly)
+        self.index = open_backend(
+            config, readonly=readonly, restricted_ids=lambda: restricted_ids(self.catalog)
+        )
         # Analyses an ingest's workers did of documents queued for the index, by document id;
         # each is dropped when its document's queued operation is applied (sync_index).
         self.preanalysed: dict[str, Preanalysis] = {}
@@ -135,12 +138,27 @@ class Archive:
         """The keys of the terms a request's text matches, for marking them in a page."""
         return self.index.highlight_terms(request)
 
-    def similar(self, doc_id: str, *, limit: int = 5) -> list[Document]:
-        """Documents like this one, by the words that set it apart."""
+    def similar(
+        self, doc_id: str, *, limit: int = 5, include_restricted: bool = False
+    ) -> list[Document]:
+        """Documents like this one, by the words that set it apart; unless include_restricted,
+        public ones only, and none for a restricted document."""
         doc = self.catalog.get(doc_id)
-        ids = [i for i in self.index.more_like(doc_id, doc.text, limit=limit) if i != doc_id]
+        if not is_visible(doc, include_restricted=include_restricted):
+            return []
+        ids = [
+            i
+            for i in self.index.more_like(
+                doc_id, doc.text, limit=limit, include_restricted=include_restricted
+            )
+            if i != doc_id
+        ]
         found = self.catalog.get_many(ids)
-        return [found[i] for i in ids if i in found]
+        return [
+            found[i]
+            for i in ids
+            if i in found and is_visible(found[i], include_restricted=include_restricted)
+        ]
 
     def export(self) -> Iterator[dict[str, Any]]:
         """One plain record per document, for JSON Lines."""
@@ -251,6 +269,25 @@ class Archive:
         self.sync_index()
         self.drop_original_if_unused(doc.sha256)
         return doc
+
+    def set_access(
+        self,
+        doc_id: str,
+        access: str,
+        legal_ground: str | None = None,
+        *,
+        actor: str | None = None,
+    ) -> Document:
+        """Make a document public or restricted (with its legal ground) in catalog and index
+        at once; with an actor (a user name, or `cli:` and the OS user) the change is audited.
+        Returns the document as it now is; an unknown id raises NotFoundError."""
+        level, ground = checked_access(access, legal_ground)
+        doc = self.catalog.get(doc_id, with_pages=False)
+        if (doc.access, doc.legal_ground) == (level, ground):
+            return doc
+        write_access(self.catalog, doc, level, ground, actor=actor)
+        self.sync_index()
+        return replace(doc, access=level, legal_ground=ground)
 
     def drop_original_if_unused(self, sha256: str) -> None:
         if self.catalog.id_for_sha(sha256) is None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import fold, words
@@ -110,3 +112,33 @@ class IndexVocabulary:
                     entries += [(field, t) for t in self.with_prefix(field, "")]
             self._names = names_index(entries)
         return self._names
+
+
+class VisibleVocabulary(IndexVocabulary):
+    """The vocabulary of the documents a reader may see: a term or name counts only when a
+    visible document (a True in `visible`, by document number) holds it, and its frequency is
+    how many visible documents do. Did-you-mean for anonymous readers is built on this, so a
+    word found only in restricted documents is never suggested."""
+
+    def __init__(self, reader: Any, visible: npt.NDArray[np.bool_]) -> None:
+        super().__init__(reader)
+        self.visible = visible
+
+    def _holders(self, field: str, term: str) -> Iterator[int]:
+        """Numbers of the live documents that hold a term (deleted ones are skipped)."""
+        if (field, term) not in self.reader:
+            return iter(())
+        ids: Iterator[int] = self.reader.postings(field, term).all_ids()
+        return ids
+
+    def has(self, field: str, term: str) -> bool:
+        return any(self.visible[i] for i in self._holders(field, term))
+
+    def frequency(self, field: str, term: str) -> int:
+        return sum(1 for i in self._holders(field, term) if self.visible[i])
+
+    def with_prefix(self, field: str, prefix: str) -> Iterator[str]:
+        return (t for t in super().with_prefix(field, prefix) if self.has(field, t))
+
+    def near(self, field: str, prefix: str, word: str, maxdist: int) -> Iterator[str]:
+        return (t for t in super().near(field, prefix, word, maxdist) if self.has(field, t))

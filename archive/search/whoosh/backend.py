@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, time
 from functools import cache
@@ -30,7 +30,7 @@ from archive.language.analysis import (
     words,
 )
 from archive.language.spelling import suggest_query
-from archive.language.vocabulary import IndexVocabulary, name_key
+from archive.language.vocabulary import IndexVocabulary, VisibleVocabulary, name_key
 from archive.models import Document, SearchHit, SearchRequest, SearchResults
 from archive.search.backend import PageTexts, TitleSource
 
@@ -53,6 +53,9 @@ MAX_SEGMENTS = 8
 UNDATED_NEWEST = 0  # sorts undated documents last for "newest"
 UNDATED_OLDEST = 10**7  # and last for "oldest"
 FACET_FIELDS = ("regions", "doctype", "year")
+# What a reader who may not see restricted documents is allowed to match: a positive term, so
+# a document indexed without an access value (it cannot be, but) stays hidden rather than shown.
+PUBLIC = Term("access", "public")
 # Which view of the analysis each text field holds, for highlighting what matched.
 KEY_VIEWS = {"body": "exact", "title": "title", "body_folded": "folded", "body_parts": "parts"}
 # Whoosh analyses about 2 MB of text a second; past this a document (a 30 MB log dump, say) is
@@ -89,6 +92,8 @@ def build_schema() -> Schema:
         meeting_date=DATETIME(),
         dates=DATETIME(),
         year=KEYWORD(commas=True),
+        # "public" or "restricted": readers' queries match only Term("access", "public").
+        access=ID(),
         newest_key=NUMERIC(sortable=True, bits=32),
         oldest_key=NUMERIC(sortable=True, bits=32),
     )
@@ -117,6 +122,7 @@ def document_fields(doc: Document) -> dict[str, Any]:
         "municipalities": ",".join(meta.municipalities),
         "doctype": meta.doctype,
         "year": ",".join(sorted(years)),
+        "access": doc.access,
         "newest_key": meeting.toordinal() if meeting else UNDATED_NEWEST,
         "oldest_key": meeting.toordinal() if meeting else UNDATED_OLDEST,
     }
@@ -135,8 +141,15 @@ def body_text(pages: tuple[str, ...]) -> str:
 class SearchIndex:
     """One Whoosh index folder, with a searcher per thread kept open and refreshed."""
 
-    def __init__(self, folder: Path, *, readonly: bool = False) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        readonly: bool = False,
+        restricted_ids: Callable[[], frozenset[str]] | None = None,
+    ) -> None:
         self.folder = folder
+        self.restricted_ids = restricted_ids or frozenset
         internals.install()  # checks the Whoosh release first
         try:
             if index.exists_in(folder):
@@ -205,12 +218,20 @@ class SearchIndex:
         """Recreate an empty index with the current schema."""
         self.ix.close()
         self.ix = index.create_in(self.folder, build_schema())
+        # The new index counts generations from the start again: tables cached for the old
+        # one's generation of the same number must not be taken for its own.
+        self._tables = SharedTables()
 
     @staticmethod
     def add(w: IndexWriter, doc: Document, preanalysis: Preanalysis | None = None) -> None:
         """Add or replace a document; its text fields' analysis is reused from `preanalysis`
         when that was computed from exactly these values."""
         check_schema(w.schema)
+        if "access" not in w.schema:
+            raise ArchiveError(
+                "the search index was built before documents had an access level; "
+                "run `arkiv reindex` to rebuild it from the catalog"
+            )
         fields = document_fields(doc)
         if preanalysis is not None:
             fields.update(preanalysis.fields_for(fields, w.schema))
@@ -225,14 +246,21 @@ class SearchIndex:
     def searcher(self) -> Searcher:
         """This thread's searcher, refreshed when the index has changed."""
         current: Searcher | None = getattr(self._local, "searcher", None)
+        if current is not None and getattr(self._local, "searcher_ix", None) is not self.ix:
+            # `clear` made a new index whose generations count from the start again: a
+            # searcher of the old one would take its own generation for up to date.
+            current.close()
+            current = None
         if current is None:
             current = self.ix.searcher(weighting=WEIGHTING)
+            self._local.searcher_ix = self.ix
         elif not current.up_to_date():
             # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it reuses a segment's reader
             # with the deletions it had before (removed documents keep matching), and it
             # fails outright on an index that had no segments yet.
             current.close()
             current = self.ix.searcher(weighting=WEIGHTING)
+            self._local.searcher_ix = self.ix
         self._local.searcher = current
         return current
 
@@ -242,6 +270,25 @@ class SearchIndex:
         current: IndexVocabulary | None = getattr(self._local, "vocabulary", None)
         if current is None or current.reader is not reader:
             current = self._local.vocabulary = IndexVocabulary(reader)
+        return current
+
+    def public_query(self) -> Query | None:
+        """What a reader who may not see restricted documents may match (None: everything).
+        An index written before documents had an access field (see check_schema) hides the
+        catalog's restricted ids instead, until `arkiv reindex` adds the field."""
+        if "access" in self.ix.schema:
+            return PUBLIC
+        hidden = sorted(self.restricted_ids())
+        return Not(Or([Term("id", i) for i in hidden])) if hidden else None
+
+    def public_vocabulary(self) -> VisibleVocabulary:
+        """The words and names of the public documents alone, for anonymous suggestions."""
+        searcher = self.searcher()
+        reader = searcher.reader()
+        current: VisibleVocabulary | None = getattr(self._local, "public_vocabulary", None)
+        if current is None or current.reader is not reader or "access" not in self.ix.schema:
+            visible = self._tables.of(searcher).public_mask(searcher, self.public_query())
+            current = self._local.public_vocabulary = VisibleVocabulary(reader, visible)
         return current
 
     def ids(self) -> set[str]:
@@ -289,8 +336,11 @@ class SearchIndex:
         return (parts[0] if len(parts) == 1 else And(parts)), text_query
 
     def filter_parts(self, request: SearchRequest) -> list[Query]:
-        """The request's filters (regions, doctype, year, dates), each as a query."""
+        """The request's filters (regions, doctype, year, dates, and for a reader who may not
+        see restricted documents their access), each as a query."""
         parts: list[Query] = []
+        if not request.include_restricted and (public := self.public_query()) is not None:
+            parts.append(public)
         if request.regions:
             names = self.canonical_names("regions", request.regions)
             parts.append(Or([Term("regions", name) for name in names]))
@@ -318,6 +368,7 @@ class SearchIndex:
         self, request: SearchRequest, page_texts: PageTexts, titles: TitleSource
     ) -> SearchResults:
         """Run a request; page text and titles come from the catalog, not stored fields."""
+        check_schema(self.ix.schema)
         query, text_query = self.build_query(request)
         page = max(1, request.page)
         if query is NullQuery:  # whoosh parses e.g. a lone stop word to the null query
@@ -360,6 +411,10 @@ class SearchIndex:
             doc = info.get(doc_id)
             if doc is None:  # in the index but gone from the catalog: skip, check reports it
                 continue
+            if doc.access != "public" and not request.include_restricted:
+                # The catalog is the source of truth: an index a crash left behind on an access
+                # change (its queue not yet applied) must not show the document either.
+                continue
             page_no, snippet = self.snippet(
                 doc_id, doc.page_count, terms, page_texts, analyzer=analyzer
             )
@@ -379,7 +434,7 @@ class SearchIndex:
             )
         suggestion = None
         if text_query is not None and len(found) < 3:
-            suggestion = self.suggest(request.query)
+            suggestion = self.suggest(request.query, include_restricted=request.include_restricted)
         return SearchResults(
             total=len(found),
             hits=tuple(hits),
@@ -449,21 +504,34 @@ class SearchIndex:
             marked = escape(plain_snippet(best_text))
         return best_page, marked
 
-    def suggest(self, text: str) -> str | None:
+    def suggest(self, text: str, *, include_restricted: bool = False) -> str | None:
         """The query respelled with words the index holds (næringsplan for naeringsplan), or
-        None when every word is already spelled as in the index."""
+        None when every word is already spelled as in the index. Unless include_restricted,
+        only the words and names of public documents count."""
         try:
-            return suggest_query(text, self.vocabulary())
+            vocabulary = self.vocabulary() if include_restricted else self.public_vocabulary()
+            return suggest_query(text, vocabulary)
         except ArchiveError:  # a suggestion is optional; never fail a search for it
             return None
 
-    def more_like(self, doc_id: str, text: str, *, limit: int = 5) -> list[str]:
-        """Ids of documents similar to one document, by its most significant words."""
+    def more_like(
+        self, doc_id: str, text: str, *, limit: int = 5, include_restricted: bool = False
+    ) -> list[str]:
+        """Ids of documents similar to one document, by its most significant words; unless
+        include_restricted, only public documents, and none for a restricted one."""
+        check_schema(self.ix.schema)
         searcher = self.searcher()
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
             return []
-        results = searcher.more_like(docnum, "body", text=text, top=limit)
+        if include_restricted:
+            results = searcher.more_like(docnum, "body", text=text, top=limit)
+            return [hit["id"] for hit in results]
+        visible = self._tables.of(searcher).public_mask(searcher, self.public_query())
+        if not visible[docnum]:
+            return []
+        allowed = set(np.flatnonzero(visible).tolist())
+        results = searcher.more_like(docnum, "body", text=text, top=limit, filter=allowed)
         return [hit["id"] for hit in results]
 
 
@@ -473,8 +541,11 @@ def schema_fields() -> frozenset[str]:
 
 
 def check_schema(schema: Schema) -> None:
-    """Refuse an index written with an older schema: its fields do not fit the queries."""
-    if frozenset(schema.names()) != schema_fields():
+    """Refuse an index written with an older schema: its fields do not fit the queries. The
+    release before access levels is still read (readers' filter then comes from the catalog,
+    see public_query); writing to it asks for a reindex too."""
+    names = frozenset(schema.names())
+    if names != schema_fields() and names != schema_fields() - {"access"}:
         raise ArchiveError(
             "the search index was built by an older version of Regionarkiv; "
             "run `arkiv reindex` to rebuild it from the catalog"
