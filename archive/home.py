@@ -94,6 +94,14 @@ class Archive:
     def indexed_count(self) -> int:
         return self.index.doc_count()
 
+    def counts(self, *, include_restricted: bool) -> tuple[int, int]:
+        """(documents in the catalog, documents in the index); unless include_restricted,
+        of the public ones alone (the index's count by its engine filter)."""
+        if include_restricted:
+            return self.catalog.count(), self.index.doc_count()
+        documents = self.catalog.count() - len(restricted_ids(self.catalog))
+        return documents, self.search(SearchRequest(page_size=1)).total
+
     def original_path(self, doc: Document) -> Path:
         """Where the store keeps a document's original."""
         return self.store.path_for(doc.sha256)
