@@ -355,14 +355,17 @@ class SearchIndex:
         return parts
 
     def filter_docs(self, searcher: Searcher, request: SearchRequest) -> Ids | None:
-        """The document numbers the request's filters allow (None: no filters), kept per
+        """The document numbers the request's filters allow (None: every document), kept per
         index generation: a date range is hundreds of numeric terms, read once, not on every
         query."""
         parts = self.filter_parts(request)
         if not parts:
             return None
         query = parts[0] if len(parts) == 1 else And(parts)
-        return self._tables.of(searcher).filter_docs(searcher, repr(parts), query)
+        allowed = self._tables.of(searcher).filter_docs(searcher, repr(parts), query)
+        # Filters that leave every live document in (a reader's access filter over an archive
+        # with nothing restricted) cost a query its filter step for nothing: drop them.
+        return None if len(allowed) == searcher.doc_count() else allowed
 
     def search(
         self, request: SearchRequest, page_texts: PageTexts, titles: TitleSource
