@@ -123,19 +123,29 @@ class VisibleVocabulary(IndexVocabulary):
     def __init__(self, reader: Any, visible: npt.NDArray[np.bool_]) -> None:
         super().__init__(reader)
         self.visible = visible
-
-    def _holders(self, field: str, term: str) -> Iterator[int]:
-        """Numbers of the live documents that hold a term (deleted ones are skipped)."""
-        if (field, term) not in self.reader:
-            return iter(())
-        ids: Iterator[int] = self.reader.postings(field, term).all_ids()
-        return ids
-
-    def has(self, field: str, term: str) -> bool:
-        return any(self.visible[i] for i in self._holders(field, term))
+        self._counts: dict[tuple[str, str], int] = {}  # a suggestion asks for a term often
 
     def frequency(self, field: str, term: str) -> int:
-        return sum(1 for i in self._holders(field, term) if self.visible[i])
+        """How many visible documents hold the term (deleted ones are not among the holders)."""
+        found = self._counts.get((field, term))
+        if found is None:
+            if (field, term) in self.reader:
+                holders = np.fromiter(self.reader.postings(field, term).all_ids(), np.int64)
+                found = int(np.count_nonzero(self.visible[holders]))
+            else:
+                found = 0
+            if len(self._counts) < MAX_NEAR_SCAN:
+                self._counts[(field, term)] = found
+        return found
+
+    def has(self, field: str, term: str) -> bool:
+        """Whether a visible document holds the term: the first one found will do."""
+        known = self._counts.get((field, term))
+        if known is not None:
+            return known > 0
+        if (field, term) not in self.reader:
+            return False
+        return any(self.visible[i] for i in self.reader.postings(field, term).all_ids())
 
     def with_prefix(self, field: str, prefix: str) -> Iterator[str]:
         return (t for t in super().with_prefix(field, prefix) if self.has(field, t))
