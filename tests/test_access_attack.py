@@ -233,6 +233,8 @@ def test_the_crawl_reaches_the_secret_where_it_is_public(
     assert doc.status_code == 200
     assert re.search(r"<strong>Unntatt offentlighet</strong>, hjemmel: Offl\. § 13", doc.text)
     assert fetched(editor, f"/doc/{ids['hemmelig']}/file").status_code == 200
+    similar = editor.get(f"/doc/{ids['referat']}").get_data(as_text=True).split("similar-heading")
+    assert SECRET_TITLE in similar[-1] and "Unntatt offentlighet" in similar[-1]
     misspelled = editor.get("/api/search?q=glimerfossvika").get_json()
     assert (misspelled["total"], misspelled["suggestion"]) == (0, SECRET_WORD)
     assert editor.get("/healthz").get_json() == {"status": "ok", "documents": 10, "indexed": 10}
