@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .access import checked_access, is_visible, restricted_ids, write_access
 from .catalog import Catalog, PathRecord, failures, utcnow
 from .catalog import meetings as meeting_tables
 from .config import ArchiveConfig
@@ -64,7 +65,9 @@ class Archive:
             raise ArchiveError(f"{config.home}: no archive here; run `arkiv index` first")
         self.store = OriginalStore(config.originals_dir)
         self.catalog = Catalog(config.catalog_path, readonly=readonly)
-        self.index = open_backend(config, readonly=readonly)
+        self.index = open_backend(
+            config, readonly=readonly, restricted_ids=lambda: restricted_ids(self.catalog)
+        )
         # Analyses an ingest's workers did of documents queued for the index, by document id;
         # each is dropped when its document's queued operation is applied (sync_index).
         self.preanalysed: dict[str, Preanalysis] = {}
@@ -104,6 +107,14 @@ class Archive:
 
     def indexed_count(self) -> int:
         return self.index.doc_count()
+
+    def counts(self, *, include_restricted: bool) -> tuple[int, int]:
+        """(documents in the catalog, documents in the index); unless include_restricted,
+        of the public ones alone (the index's count by its engine filter)."""
+        if include_restricted:
+            return self.catalog.count(), self.index.doc_count()
+        documents = self.catalog.count() - len(restricted_ids(self.catalog))
+        return documents, self.search(SearchRequest(page_size=1)).total
 
     def original_path(self, doc: Document) -> Path:
         """Where the store keeps a document's original."""
@@ -153,12 +164,27 @@ class Archive:
         """The keys of the terms a request's text matches, for marking them in a page."""
         return self.index.highlight_terms(request)
 
-    def similar(self, doc_id: str, *, limit: int = 5) -> list[Document]:
-        """Documents like this one, by the words that set it apart."""
+    def similar(
+        self, doc_id: str, *, limit: int = 5, include_restricted: bool = False
+    ) -> list[Document]:
+        """Documents like this one, by the words that set it apart; unless include_restricted,
+        public ones only, and none for a restricted document."""
         doc = self.catalog.get(doc_id)
-        ids = [i for i in self.index.more_like(doc_id, doc.text, limit=limit) if i != doc_id]
+        if not is_visible(doc, include_restricted=include_restricted):
+            return []
+        ids = [
+            i
+            for i in self.index.more_like(
+                doc_id, doc.text, limit=limit, include_restricted=include_restricted
+            )
+            if i != doc_id
+        ]
         found = self.catalog.get_many(ids)
-        return [found[i] for i in ids if i in found]
+        return [
+            found[i]
+            for i in ids
+            if i in found and is_visible(found[i], include_restricted=include_restricted)
+        ]
 
     def export(self) -> Iterator[dict[str, Any]]:
         """One plain record per document, for JSON Lines."""
@@ -410,6 +436,25 @@ class Archive:
             for name, o in overrides.items()
             if name in EDITABLE_BY_NAME
         ]
+
+    def set_access(
+        self,
+        doc_id: str,
+        access: str,
+        legal_ground: str | None = None,
+        *,
+        actor: str | None = None,
+    ) -> Document:
+        """Make a document public or restricted (with its legal ground) in catalog and index
+        at once; with an actor (a user name, or `cli:` and the OS user) the change is audited.
+        Returns the document as it now is; an unknown id raises NotFoundError."""
+        level, ground = checked_access(access, legal_ground)
+        doc = self.catalog.get(doc_id, with_pages=False)
+        if (doc.access, doc.legal_ground) == (level, ground):
+            return doc
+        write_access(self.catalog, doc, level, ground, actor=actor)
+        self.sync_index()
+        return replace(doc, access=level, legal_ground=ground)
 
     def drop_original_if_unused(self, sha256: str) -> None:
         if self.catalog.id_for_sha(sha256) is None:

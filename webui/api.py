@@ -12,6 +12,7 @@ from archive.errors import QueryError
 from archive.models import Document, SearchResults
 from archive.serialization import document_record, hit_record
 
+from .access import may_see_restricted, visible_document
 from .addresses import base_url
 from .extension import current_archive
 from .openapi import openapi_document
@@ -66,7 +67,11 @@ def search() -> ResponseReturnValue:
     )
     with_facets = parse_flag("facets", default=True)
     results = current_archive().search(
-        params.to_request(page_size=page_size, with_facets=with_facets)
+        params.to_request(
+            page_size=page_size,
+            with_facets=with_facets,
+            include_restricted=may_see_restricted(),
+        )
     )
     check_page_exists(params, results)
     return jsonify(search_json(results))
@@ -75,19 +80,16 @@ def search() -> ResponseReturnValue:
 @bp.get("/api/documents/<doc_id>")
 def document(doc_id: str) -> ResponseReturnValue:
     """Every field of one document; `text=true` adds its text, page by page."""
-    doc = current_archive().get(doc_id)
+    doc = visible_document(doc_id)
     return jsonify(document_json(doc, with_text=parse_flag("text", default=False)))
 
 
 @bp.get("/healthz")
 def health() -> ResponseReturnValue:
-    """Whether catalog and index answer, with their document counts."""
-    archive = current_archive()
-    return jsonify(
-        status="ok",
-        documents=archive.catalog.count(),
-        indexed=archive.index.doc_count(),
-    )
+    """Whether catalog and index answer, with their document counts (for an anonymous
+    caller, of the public documents alone)."""
+    documents, indexed = current_archive().counts(include_restricted=may_see_restricted())
+    return jsonify(status="ok", documents=documents, indexed=indexed)
 
 
 @bp.get("/api/openapi.json")

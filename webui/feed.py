@@ -75,10 +75,14 @@ def entry(feed: ET.Element, hit: SearchHit, doc: Document) -> None:
 
 @bp.get("/feed.atom")
 def atom_feed() -> Response:
-    """The newest documents matching the search page's parameters, as Atom 1.0."""
+    """The newest documents matching the search page's parameters, as Atom 1.0. Public
+    documents only, for editors too: a feed's address is pasted into readers and services that
+    keep what they fetched, so nothing restricted ever goes out in one."""
     params = replace(SearchParams.from_args(request.args), sort="newest", page=1)
     archive = current_archive()
-    results = archive.search(params.to_request(page_size=FEED_SIZE, with_facets=False))
+    results = archive.search(
+        params.to_request(page_size=FEED_SIZE, with_facets=False, include_restricted=False)
+    )
     docs = archive.catalog.get_many([h.id for h in results.hits])
     hits = [h for h in results.hits if h.id in docs]
     page_url = public_url(url_for("views.search", **params.link_args(sort="relevance")))

@@ -114,7 +114,15 @@ class SearchParams:
             day_to=day_to,
         )
 
-    def to_request(self, *, page_size: int = PAGE_SIZE, with_facets: bool = True) -> SearchRequest:
+    def to_request(
+        self,
+        *,
+        page_size: int = PAGE_SIZE,
+        with_facets: bool = True,
+        include_restricted: bool = False,
+    ) -> SearchRequest:
+        """The request of this state; include_restricted only for a signed-in editor (see
+        webui/access.py), so a request built without saying is a public one."""
         return SearchRequest(
             query=self.q,
             regions=self.regions,
@@ -126,6 +134,7 @@ class SearchParams:
             page=self.page,
             page_size=page_size,
             with_facets=with_facets,
+            include_restricted=include_restricted,
         )
 
     @property

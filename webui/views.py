@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from archive.errors import NotFoundError, QueryError
 from archive.models import Document, SearchResults
 
+from .access import may_see_restricted, restricted_marks, visible_document
 from .extension import current_archive
 from .highlight import mark_terms, query_terms
 from .i18n import LANG_COOKIE, LANGUAGES
@@ -47,7 +48,7 @@ def search() -> str:
     """The search page: one box, facets, hits and pages; all state in the query string."""
     params = SearchParams.from_args(request.args)
     archive = current_archive()
-    results = archive.search(params.to_request())
+    results = archive.search(params.to_request(include_restricted=may_see_restricted()))
     check_page_exists(params, results)
     if not params.q:  # no words to show in context: the opening of each body, past letterheads
         opening = partial(archive.catalog.page_text, number=1)
@@ -66,6 +67,7 @@ def search() -> str:
         sorts=sort_links(params),
         pagination=pagination(params, results),
         feed_args=params.link_args(sort="relevance"),
+        restricted=restricted_marks([hit.id for hit in results.hits]),
     )
 
 
@@ -99,7 +101,7 @@ def file_names(doc: Document) -> list[str]:
 def document(doc_id: str) -> str:
     """One document: its metadata and where each value came from, its text, similar ones."""
     archive = current_archive()
-    doc = archive.get(doc_id)
+    doc = visible_document(doc_id)
     state = search_state()
     terms = query_terms(archive, state.q) if state else frozenset()
     pages = [
@@ -116,7 +118,7 @@ def document(doc_id: str) -> str:
         evidence=evidence_rows(doc.metadata.evidence),
         mentions=mention_rows(doc.metadata.mentions),
         is_pdf=doc.media_type == "application/pdf",
-        similar=archive.similar(doc.id),
+        similar=archive.similar(doc.id, include_restricted=may_see_restricted()),
         meeting=document_meeting(doc),
         state=state,
         back_args=state.link_args(page=state.page) if state else None,
@@ -134,7 +136,7 @@ def download_name(filename: str) -> str:
 def original(doc_id: str) -> Response:
     """The original file: found through the catalog, read from the store by its sha256."""
     archive = current_archive()
-    doc = archive.catalog.get(doc_id, with_pages=False)
+    doc = visible_document(doc_id, with_pages=False)
     if not SHA256.fullmatch(doc.sha256):
         raise NotFoundError(f"the original of {doc_id} has no valid checksum in the catalog")
     path = archive.store.path_for(doc.sha256)

@@ -102,6 +102,31 @@ class OverrideTable(CatalogConnection):
             f"(CASE WHEN o_{column}.doc_id IS NULL THEN documents.{column} ELSE {value} END)",
         )
 
+    def restricted_ids(self) -> frozenset[str]:
+        """Ids of the documents restricted now (an editor's correction of access counts); none
+        in a catalog from before the access column."""
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(documents)")}
+        if "access" not in columns:
+            return frozenset()
+        join, access = self.effective_column("access")
+        rows = self.db.execute(
+            f"SELECT documents.id FROM documents {join} WHERE {access} = ?", ("restricted",)
+        )
+        return frozenset(r[0] for r in rows)
+
+    def set_access(self, doc_id: str, access: str, legal_ground: str | None) -> None:
+        """Write a document's access level and legal ground, in the caller's transaction; an
+        editor's earlier correction of either gives way to this explicit change."""
+        self.db.execute(
+            "UPDATE documents SET access=?, legal_ground=? WHERE id=?",
+            (access, legal_ground, doc_id),
+        )
+        if self.has_overrides_table():
+            self.db.execute(
+                "DELETE FROM overrides WHERE doc_id=? AND field IN ('access', 'legal_ground')",
+                (doc_id,),
+            )
+
     def has_overrides_table(self) -> bool:
         row = self.db.execute("SELECT 1 FROM sqlite_master WHERE name='overrides'").fetchone()
         return row is not None

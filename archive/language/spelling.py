@@ -87,15 +87,17 @@ def nearest(word: str, vocabulary: Vocabulary) -> str | None:
     if not candidates:
         return None
     target = fold(word)
-    return min(
-        candidates,
-        key=lambda t: (
-            damerau_levenshtein(fold(t), target),
-            damerau_levenshtein(t, word),
-            -vocabulary.frequency("body", t),
-            t,
-        ),
-    )
+
+    def distance(t: str) -> tuple[int, int]:
+        return damerau_levenshtein(fold(t), target), damerau_levenshtein(t, word)
+
+    # Frequency only breaks ties: counting a word's documents is the costly part (for a
+    # reader's vocabulary it reads the word's postings), so only the nearest are counted.
+    closest = min(map(distance, candidates))
+    tied = [t for t in candidates if distance(t) == closest]
+    if len(tied) == 1:
+        return tied[0]
+    return min(tied, key=lambda t: (-vocabulary.frequency("body", t), t))
 
 
 def respell_compound(word: str, vocabulary: Vocabulary) -> str | None:

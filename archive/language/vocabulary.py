@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import fold, words
@@ -110,3 +112,43 @@ class IndexVocabulary:
                     entries += [(field, t) for t in self.with_prefix(field, "")]
             self._names = names_index(entries)
         return self._names
+
+
+class VisibleVocabulary(IndexVocabulary):
+    """The vocabulary of the documents a reader may see: a term or name counts only when a
+    visible document (a True in `visible`, by document number) holds it, and its frequency is
+    how many visible documents do. Did-you-mean for anonymous readers is built on this, so a
+    word found only in restricted documents is never suggested."""
+
+    def __init__(self, reader: Any, visible: npt.NDArray[np.bool_]) -> None:
+        super().__init__(reader)
+        self.visible = visible
+        self._counts: dict[tuple[str, str], int] = {}  # a suggestion asks for a term often
+
+    def frequency(self, field: str, term: str) -> int:
+        """How many visible documents hold the term (deleted ones are not among the holders)."""
+        found = self._counts.get((field, term))
+        if found is None:
+            if (field, term) in self.reader:
+                holders = np.fromiter(self.reader.postings(field, term).all_ids(), np.int64)
+                found = int(np.count_nonzero(self.visible[holders]))
+            else:
+                found = 0
+            if len(self._counts) < MAX_NEAR_SCAN:
+                self._counts[(field, term)] = found
+        return found
+
+    def has(self, field: str, term: str) -> bool:
+        """Whether a visible document holds the term: the first one found will do."""
+        known = self._counts.get((field, term))
+        if known is not None:
+            return known > 0
+        if (field, term) not in self.reader:
+            return False
+        return any(self.visible[i] for i in self.reader.postings(field, term).all_ids())
+
+    def with_prefix(self, field: str, prefix: str) -> Iterator[str]:
+        return (t for t in super().with_prefix(field, prefix) if self.has(field, t))
+
+    def near(self, field: str, prefix: str, word: str, maxdist: int) -> Iterator[str]:
+        return (t for t in super().near(field, prefix, word, maxdist) if self.has(field, t))

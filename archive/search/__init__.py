@@ -3,6 +3,7 @@ configured backend (today the Whoosh one, in `archive.search.whoosh`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from archive.config import ArchiveConfig
@@ -33,11 +34,23 @@ def preanalyse(title: str, pages: tuple[str, ...]) -> Preanalysis:
     return Preanalysis.of(title, body_text(pages))
 
 
-def open_backend(config: ArchiveConfig, *, readonly: bool = False) -> SearchBackend:
-    """The search index of an archive home, created on first use unless `readonly`."""
+def open_backend(
+    config: ArchiveConfig,
+    *,
+    readonly: bool = False,
+    restricted_ids: Callable[[], frozenset[str]] | None = None,
+) -> SearchBackend:
+    """The search index of an archive home, created on first use unless `readonly`.
+    `restricted_ids` (the catalog's) hides documents from readers in an index written before
+    documents had an access field, until `arkiv reindex` adds it."""
     from .whoosh import WhooshBackend  # imported here: the core loads the engine on open
 
-    return WhooshBackend(config.index_dir, readonly=readonly, time_limit=config.search_time_limit)
+    return WhooshBackend(
+        config.index_dir,
+        readonly=readonly,
+        time_limit=config.search_time_limit,
+        restricted_ids=restricted_ids,
+    )
 
 
 __all__ = [

@@ -55,11 +55,15 @@ class SearchBackend(Protocol):
     def search(
         self, request: SearchRequest, page_texts: PageTexts, titles: TitleSource
     ) -> SearchResults:
-        """Total, one page of hits (score, snippet, best page), facet counts, suggestion."""
+        """Total, one page of hits (score, snippet, best page), facet counts, suggestion; unless
+        request.include_restricted, over public documents alone, filtered in the engine query."""
         ...
 
-    def more_like(self, doc_id: str, text: str, *, limit: int = 5) -> list[str]:
-        """Ids of documents similar to one document."""
+    def more_like(
+        self, doc_id: str, text: str, *, limit: int = 5, include_restricted: bool = False
+    ) -> list[str]:
+        """Ids of documents similar to one document; unless include_restricted, public ones
+        only, and none when the document itself is restricted."""
         ...
 
     def highlight_terms(self, request: SearchRequest) -> frozenset[str]:
@@ -71,8 +75,9 @@ class SearchBackend(Protocol):
         """Region or municipality names as the index spells them."""
         ...
 
-    def suggest(self, text: str) -> str | None:
-        """The query respelled with the index's words, or None."""
+    def suggest(self, text: str, *, include_restricted: bool = False) -> str | None:
+        """The query respelled with the index's words (unless include_restricted, those of
+        public documents only), or None."""
         ...
 
     def ids(self) -> set[str]: ...

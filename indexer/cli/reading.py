@@ -55,7 +55,8 @@ def search_cmd(
     page: int,
     as_json: bool,
 ) -> None:
-    """Search by words (Whoosh syntax), region, document type and meeting date."""
+    """Search by words (Whoosh syntax), region, document type and meeting date; restricted
+    documents included (the CLI is a local tool of whoever may read the archive's files)."""
     request = SearchRequest(
         query=" ".join(query),
         regions=regions,
@@ -65,6 +66,7 @@ def search_cmd(
         sort=sort,  # type: ignore[arg-type]  # click.Choice guarantees a SortOrder
         page=page,
         page_size=limit,
+        include_restricted=True,
     )
     archive = open_home(ctx)
     try:

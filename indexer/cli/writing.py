@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from archive.access import checked_access
 from archive.errors import ArchiveError
 from archive.models import DOCTYPES
 
@@ -16,6 +17,7 @@ from ..extract import MAX_FILE_CHARS
 from ..ingest import FileResult, IngestOptions, IngestReport, default_workers, ingest_paths
 from ..ocr import ocr_install_hint
 from ..terminal import printable
+from .accounts import cli_actor
 from .group import cli, echo_json, fail, open_home
 
 
@@ -37,6 +39,12 @@ from .group import cli, echo_json, fail, open_home
 )
 @click.option("--wait", type=float, default=0.0, help="Seconds to wait for another writer.")
 @click.option("--batch-size", type=click.IntRange(1), default=200, hidden=True)
+@click.option(
+    "--restricted",
+    is_flag=True,
+    help="Exempt every document of the batch from public access (editors only).",
+)
+@click.option("--legal-ground", help="The legal ground of --restricted, e.g. 'Offl. § 13'.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def index_cmd(
@@ -50,9 +58,19 @@ def index_cmd(
     max_text_mb: int,
     wait: float,
     batch_size: int,
+    restricted: bool,
+    legal_ground: str | None,
     as_json: bool,
 ) -> None:
-    """Add files and folders (recursively) to the archive; unchanged files are skipped."""
+    """Add files and folders (recursively) to the archive; unchanged files are skipped.
+    With --restricted every document of the batch, new or known, is exempt from public
+    access; without it known documents keep theirs (a run never makes one public)."""
+    if legal_ground is not None and not restricted:
+        fail("--legal-ground: give --restricted too (only a restricted document has one)")
+    try:
+        access, ground = checked_access("restricted" if restricted else "public", legal_ground)
+    except ArchiveError as exc:
+        fail(exc.message.replace("legal_ground:", "--legal-ground:", 1))
     options = IngestOptions(
         regions=regions,
         doctype=doctype,  # type: ignore[arg-type]  # click.Choice guarantees a DocType
@@ -61,6 +79,9 @@ def index_cmd(
         batch_size=batch_size,
         use_ocr=not no_ocr,
         max_file_chars=max_text_mb * 1_000_000,
+        access=access,
+        legal_ground=ground,
+        actor=cli_actor(),
     )
     archive = open_home(ctx)
     show_progress = sys.stderr.isatty() and not as_json

@@ -53,6 +53,7 @@ def ingest_paths(
                 # loses nothing. Near the end it catches up sooner: what is queued when the
                 # workers are done is indexed on one core while the other idles.
                 load.catch_up(threshold=index_threshold(len(tasks) - received))
+        writer.restrict_seen()
     finally:
         writer.close()
         report.log_path = write_traces(archive.config, report.traces)

@@ -32,8 +32,12 @@ class IngestOptions:
     batch_size: int = 200
     use_ocr: bool = True
     file_timeout: int = FILE_TIMEOUT
+    # `--restricted [--legal-ground TEXT]`: every document of the batch, new or already known,
+    # becomes restricted. Without it new documents are public and known ones keep their access:
+    # a run never makes a restricted document public (a changed file keeps its document's).
     access: Access = "public"
     legal_ground: str | None = None
+    actor: str | None = None  # who, in the audit log, when a known document is restricted
     max_file_chars: int = MAX_FILE_CHARS  # the per-file limit: a file with more text is refused
 
 
@@ -57,6 +61,8 @@ class IngestReport:
     ocr_missing: bool = False
     traces: list[tuple[str, str]] = field(default_factory=list)  # (path, traceback)
     log_path: Path | None = None  # where the tracebacks of unexpected errors were written
+    # Documents the run saw but did not write (unchanged paths, known content), for --restricted.
+    seen_ids: set[str] = field(default_factory=set)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -34,6 +34,7 @@ def plan_tasks(archive: Archive, paths: Sequence[Path], report: IngestReport) ->
         record = archive.path_record(recorded)
         if record and record[1] == st.st_size and record[2] == st.st_mtime:
             report.unchanged += 1
+            report.seen_ids.add(record[0])
             continue
         source = str(found.path) if recorded != str(found.path) else ""
         tasks.append(FileTask(recorded, st.st_size, st.st_mtime, source))
@@ -140,6 +141,7 @@ class BatchWriter:
         record = self.archive.path_record(task.path)
         existing = self.archive.id_for_content(result.sha256)
         if existing is not None:
+            self.report.seen_ids.add(existing)
             self.count_known(existing, record)
             self.move_path(task, existing)
             return
@@ -166,8 +168,9 @@ class BatchWriter:
         # A file edited in place keeps its document id, unless other paths share the old one.
         reuse = old_id is not None and self.archive.paths_of(old_id) == (task.path,)
         doc_id = old_id if reuse and old_id else self.archive.new_id(result.sha256)
-        old_sha = self.archive.get(old_id, with_pages=False).sha256 if reuse and old_id else None
-        doc = self.make_document(result, doc_id)
+        old_doc = self.archive.get(old_id, with_pages=False) if old_id else None
+        old_sha = old_doc.sha256 if reuse and old_doc else None
+        doc = self.make_document(result, doc_id, replacing=old_doc)
         copy = self.copier.submit(self.archive.add_original, task.source_path, result.sha256)
         self.pending.append(PendingCopy(copy, task, doc, is_update=record is not None))
         with self.archive.transaction():
@@ -176,9 +179,16 @@ class BatchWriter:
             self.archive.put_document(doc, result.preanalysis)
         self.drop_original_if_unused(old_sha)
 
-    def make_document(self, result: FileResult, doc_id: str) -> Document:
+    def make_document(
+        self, result: FileResult, doc_id: str, *, replacing: Document | None = None
+    ) -> Document:
+        """The record of a new content; a new version of a restricted document (the same path)
+        stays restricted with its legal ground unless the run gives another."""
         task, extraction = result.task, result.extraction
         assert extraction is not None and result.metadata is not None
+        access, ground = self.options.access, self.options.legal_ground
+        if replacing is not None and replacing.access == "restricted":
+            access, ground = "restricted", ground or replacing.legal_ground
         return Document(
             id=doc_id,
             sha256=result.sha256,
@@ -193,7 +203,18 @@ class BatchWriter:
             ingested_at=utcnow(),
             page_count=len(extraction.pages),
             ocr_pages=result.ocr_pages,
+            access=access,
+            legal_ground=ground if access == "restricted" else None,
         )
+
+    def restrict_seen(self) -> None:
+        """With --restricted: restrict the known documents the run saw (an audited change)."""
+        if self.options.access != "restricted":
+            return
+        for doc_id in sorted(self.report.seen_ids):
+            doc = self.archive.get(doc_id, with_pages=False)
+            ground = self.options.legal_ground or doc.legal_ground
+            self.archive.set_access(doc_id, "restricted", ground, actor=self.options.actor)
 
     def move_path(self, task: FileTask, new_id: str | None) -> None:
         """Point a path at another document; a document left with no path is replaced."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, time
 from functools import cache
@@ -32,7 +32,7 @@ from archive.language.analysis import (
 )
 from archive.language.compounds import DEFAULT as DECOMPOUNDER
 from archive.language.spelling import suggest_query
-from archive.language.vocabulary import IndexVocabulary, name_key
+from archive.language.vocabulary import IndexVocabulary, VisibleVocabulary, name_key
 from archive.models import Document, SearchHit, SearchRequest, SearchResults
 from archive.search.backend import PageTexts, TitleSource
 
@@ -64,6 +64,9 @@ FACET_INDEX_FIELDS = {"body": "organ"}
 # Fields added with meetings: an index written before them is still read (they match
 # nothing there) and gains them on its next write; `arkiv reindex` fills them.
 MEETING_FIELDS = ("organ", "items", "cases", "item_refs")
+# What a reader who may not see restricted documents is allowed to match: a positive term, so
+# a document indexed without an access value (it cannot be, but) stays hidden rather than shown.
+PUBLIC = Term("access", "public")
 # Which view of the analysis each text field holds, for highlighting what matched.
 KEY_VIEWS = {"body": "exact", "title": "title", "body_folded": "folded", "body_parts": "parts"}
 # Whoosh analyses about 2 MB of text a second; past this a document (a 30 MB log dump, say) is
@@ -101,6 +104,8 @@ def build_schema() -> Schema:
         meeting_date=DATETIME(),
         dates=DATETIME(),
         year=KEYWORD(commas=True),
+        # "public" or "restricted": readers' queries match only Term("access", "public").
+        access=ID(),
         newest_key=NUMERIC(sortable=True, bits=32),
         oldest_key=NUMERIC(sortable=True, bits=32),
         # The canonical body of a notice or minutes; item numbers listed ("5/2015",
@@ -135,6 +140,7 @@ def document_fields(doc: Document) -> dict[str, Any]:
         "municipalities": ",".join(meta.municipalities),
         "doctype": meta.doctype,
         "year": ",".join(sorted(years)),
+        "access": doc.access,
         "newest_key": meeting.toordinal() if meeting else UNDATED_NEWEST,
         "oldest_key": meeting.toordinal() if meeting else UNDATED_OLDEST,
         "organ": meta.body.canonical.replace(",", " ") if meta.body else "",
@@ -158,11 +164,17 @@ class SearchIndex:
     """One Whoosh index folder, with a searcher per thread kept open and refreshed."""
 
     def __init__(
-        self, folder: Path, *, readonly: bool = False, time_limit: float | None = None
+        self,
+        folder: Path,
+        *,
+        readonly: bool = False,
+        time_limit: float | None = None,
+        restricted_ids: Callable[[], frozenset[str]] | None = None,
     ) -> None:
         self.folder = folder
         # Seconds one search may take before it is abandoned (SearchTimeoutError); None: no limit.
         self.time_limit = time_limit
+        self.restricted_ids = restricted_ids or frozenset
         internals.install()  # checks the Whoosh release first
         try:
             if index.exists_in(folder):
@@ -232,6 +244,9 @@ class SearchIndex:
         """Recreate an empty index with the current schema."""
         self.ix.close()
         self.ix = index.create_in(self.folder, build_schema())
+        # The new index counts generations from the start again: tables cached for the old
+        # one's generation of the same number must not be taken for its own.
+        self._tables = SharedTables()
 
     @contextmanager
     def rebuild(self) -> Iterator[IndexWriter]:
@@ -255,6 +270,11 @@ class SearchIndex:
         """Add or replace a document; its text fields' analysis is reused from `preanalysis`
         when that was computed from exactly these values."""
         check_schema(w.schema)
+        if "access" not in w.schema:
+            raise ArchiveError(
+                "the search index was built before documents had an access level; "
+                "run `arkiv reindex` to rebuild it from the catalog"
+            )
         fields = document_fields(doc)
         if preanalysis is not None:
             fields.update(preanalysis.fields_for(fields, w.schema))
@@ -269,14 +289,21 @@ class SearchIndex:
     def searcher(self) -> Searcher:
         """This thread's searcher, refreshed when the index has changed."""
         current: Searcher | None = getattr(self._local, "searcher", None)
+        if current is not None and getattr(self._local, "searcher_ix", None) is not self.ix:
+            # `clear` made a new index whose generations count from the start again: a
+            # searcher of the old one would take its own generation for up to date.
+            current.close()
+            current = None
         if current is None:
             current = self.open_searcher()
+            self._local.searcher_ix = self.ix
         elif not current.up_to_date():
             # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it reuses a segment's reader
             # with the deletions it had before (removed documents keep matching), and it
             # fails outright on an index that had no segments yet.
             current.close()
             current = self.open_searcher()
+            self._local.searcher_ix = self.ix
         self._local.searcher = current
         return current
 
@@ -305,6 +332,25 @@ class SearchIndex:
         current: IndexVocabulary | None = getattr(self._local, "vocabulary", None)
         if current is None or current.reader is not reader:
             current = self._local.vocabulary = IndexVocabulary(reader)
+        return current
+
+    def public_query(self) -> Query | None:
+        """What a reader who may not see restricted documents may match (None: everything).
+        An index written before documents had an access field (see check_schema) hides the
+        catalog's restricted ids instead, until `arkiv reindex` adds the field."""
+        if "access" in self.ix.schema:
+            return PUBLIC
+        hidden = sorted(self.restricted_ids())
+        return Not(Or([Term("id", i) for i in hidden])) if hidden else None
+
+    def public_vocabulary(self) -> VisibleVocabulary:
+        """The words and names of the public documents alone, for anonymous suggestions."""
+        searcher = self.searcher()
+        reader = searcher.reader()
+        current: VisibleVocabulary | None = getattr(self._local, "public_vocabulary", None)
+        if current is None or current.reader is not reader or "access" not in self.ix.schema:
+            visible = self._tables.of(searcher).public_mask(searcher, self.public_query())
+            current = self._local.public_vocabulary = VisibleVocabulary(reader, visible)
         return current
 
     def ids(self) -> set[str]:
@@ -358,8 +404,11 @@ class SearchIndex:
         return (parts[0] if len(parts) == 1 else And(parts)), text_query
 
     def filter_parts(self, request: SearchRequest) -> list[Query]:
-        """The request's filters (regions, doctype, year, dates), each as a query."""
+        """The request's filters (regions, doctype, year, dates, and for a reader who may not
+        see restricted documents their access), each as a query."""
         parts: list[Query] = []
+        if not request.include_restricted and (public := self.public_query()) is not None:
+            parts.append(public)
         if request.regions:
             names = self.canonical_names("regions", request.regions)
             parts.append(Or([Term("regions", name) for name in names]))
@@ -374,14 +423,17 @@ class SearchIndex:
         return parts
 
     def filter_docs(self, searcher: Searcher, request: SearchRequest) -> Ids | None:
-        """The document numbers the request's filters allow (None: no filters), kept per
+        """The document numbers the request's filters allow (None: every document), kept per
         index generation: a date range is hundreds of numeric terms, read once, not on every
         query."""
         parts = self.filter_parts(request)
         if not parts:
             return None
         query = parts[0] if len(parts) == 1 else And(parts)
-        return self._tables.of(searcher).filter_docs(searcher, repr(parts), query)
+        allowed = self._tables.of(searcher).filter_docs(searcher, repr(parts), query)
+        # Filters that leave every live document in (a reader's access filter over an archive
+        # with nothing restricted) cost a query its filter step for nothing: drop them.
+        return None if len(allowed) == searcher.doc_count() else allowed
 
     def search(
         self, request: SearchRequest, page_texts: PageTexts, titles: TitleSource
@@ -389,6 +441,7 @@ class SearchIndex:
         """Run a request; page text and titles come from the catalog, not stored fields.
         Past the time limit the search is abandoned with SearchTimeoutError."""
         load_language_data()
+        check_schema(self.schema)
         with time_limit(self.time_limit):
             return self.run_search(request, page_texts, titles)
 
@@ -446,6 +499,10 @@ class SearchIndex:
             doc = info.get(doc_id)
             if doc is None:  # in the index but gone from the catalog: skip, check reports it
                 continue
+            if doc.access != "public" and not request.include_restricted:
+                # The catalog is the source of truth: an index a crash left behind on an access
+                # change (its queue not yet applied) must not show the document either.
+                continue
             page_no, snippet = self.snippet(
                 doc_id, doc.page_count, terms, page_texts, analyzer=analyzer
             )
@@ -465,7 +522,7 @@ class SearchIndex:
             )
         suggestion = None
         if text_query is not None and len(found) < 3:
-            suggestion = self.suggest(request.query)
+            suggestion = self.suggest(request.query, include_restricted=request.include_restricted)
         return SearchResults(
             total=len(found),
             hits=tuple(hits),
@@ -548,21 +605,34 @@ class SearchIndex:
             marked = escape(plain_snippet(best_text))
         return best_page, marked
 
-    def suggest(self, text: str) -> str | None:
+    def suggest(self, text: str, *, include_restricted: bool = False) -> str | None:
         """The query respelled with words the index holds (næringsplan for naeringsplan), or
-        None when every word is already spelled as in the index."""
+        None when every word is already spelled as in the index. Unless include_restricted,
+        only the words and names of public documents count."""
         try:
-            return suggest_query(text, self.vocabulary())
+            vocabulary = self.vocabulary() if include_restricted else self.public_vocabulary()
+            return suggest_query(text, vocabulary)
         except ArchiveError:  # a suggestion is optional; never fail a search for it
             return None
 
-    def more_like(self, doc_id: str, text: str, *, limit: int = 5) -> list[str]:
-        """Ids of documents similar to one document, by its most significant words."""
+    def more_like(
+        self, doc_id: str, text: str, *, limit: int = 5, include_restricted: bool = False
+    ) -> list[str]:
+        """Ids of documents similar to one document, by its most significant words; unless
+        include_restricted, only public documents, and none for a restricted one."""
+        check_schema(self.schema)
         searcher = self.searcher()
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
             return []
-        results = searcher.more_like(docnum, "body", text=text, top=limit)
+        if include_restricted:
+            results = searcher.more_like(docnum, "body", text=text, top=limit)
+            return [hit["id"] for hit in results]
+        visible = self._tables.of(searcher).public_mask(searcher, self.public_query())
+        if not visible[docnum]:
+            return []
+        allowed = set(np.flatnonzero(visible).tolist())
+        results = searcher.more_like(docnum, "body", text=text, top=limit, filter=allowed)
         return [hit["id"] for hit in results]
 
 
@@ -580,8 +650,12 @@ def schema_fields() -> frozenset[str]:
 
 
 def check_schema(schema: Schema) -> None:
-    """Refuse an index written with an older schema: its fields do not fit the queries."""
-    if frozenset(schema.names()) | frozenset(MEETING_FIELDS) != schema_fields():
+    """Refuse an index written with an older schema: its fields do not fit the queries. The
+    release before meetings is still read (their fields match nothing there), and so is the
+    release before access levels (readers' filter then comes from the catalog, see
+    public_query); writing to either asks for a reindex."""
+    names = frozenset(schema.names()) | frozenset(MEETING_FIELDS)
+    if names != schema_fields() and names != schema_fields() - {"access"}:
         raise ArchiveError(
             "the search index was built by an older version of Regionarkiv; "
             "run `arkiv reindex` to rebuild it from the catalog"

@@ -49,7 +49,9 @@ class Tables:
             found = build()  # outside the lock: two threads may both build it, once
             with self._lock:
                 if len(self._built) > MAX_CACHED_FILTERS * 2:
-                    self._built = {k: v for k, v in self._built.items() if k[0] != "filter"}
+                    self._built = {
+                        k: v for k, v in self._built.items() if k[0] not in ("filter", "public")
+                    }
                 found = self._built.setdefault(key, found)
         return found
 
@@ -62,6 +64,18 @@ class Tables:
 
     def live_docs(self, searcher: Searcher) -> Ids:
         result: Ids = self.get(("live",), lambda: live_docs(searcher))
+        return result
+
+    def public_mask(self, searcher: Searcher, public: Query | None) -> npt.NDArray[np.bool_]:
+        """For each document number, whether it is live and matches `public` (None: every
+        live document does)."""
+
+        def build() -> npt.NDArray[np.bool_]:
+            mask = np.zeros(searcher.doc_count_all(), np.bool_)
+            mask[live_docs(searcher) if public is None else docs_for(searcher, public)] = True
+            return mask
+
+        result: npt.NDArray[np.bool_] = self.get(("public", repr(public)), build)
         return result
 
     def filter_docs(self, searcher: Searcher, name: str, query: Query) -> Ids:
