@@ -50,6 +50,11 @@ ARGUMENT_VALUES: dict[str, tuple[str, ...]] = {
     "doc_id": ("{secret}", "{public}", "{secret}x", "nope"),
     "code": ("nb", "en"),
     "filename": ("style.css", "favicon.svg"),
+    # The fixture's documents name no body, so no meeting forms: these pages answer as for an
+    # unknown meeting or case in both archives (restricted papers of real meetings are tested
+    # in tests/test_meetings_web.py).
+    "meeting_id": ("0123456789abcdef", "{secret}"),
+    "number": ("2016/1", "5/2016", "{secret}"),
 }
 # Query strings tried on every route: search routes use them, the rest must ignore them.
 SEARCHES: tuple[dict[str, Any], ...] = (
