@@ -55,3 +55,15 @@ class StoreError(ArchiveError):
     """An original that cannot be copied into the store (disk full, file changed, ...)."""
 
     http_status = 500
+
+
+class ConfigError(ArchiveError):
+    """A settings file (`<home>/arkiv.toml`) that cannot be read or holds a bad value."""
+
+    http_status = 500
+
+
+class SearchUnavailableError(ArchiveError):
+    """The search cluster cannot be reached or refuses the work; try again later."""
+
+    http_status = 503

@@ -87,6 +87,8 @@ class Document:
     page_count: int = 0
     ocr_pages: tuple[int, ...] = ()  # 1-based numbers of pages whose text came from OCR
     error: str | None = None
+    access: Literal["public", "restricted"] = "public"  # the access contract of issue 13
+    legal_ground: str | None = None
 
     @property
     def text(self) -> str:
@@ -126,6 +128,7 @@ class SearchRequest:
     page: int = 1
     page_size: int = 20
     with_facets: bool = False
+    include_restricted: bool = False  # True only for a signed-in editor or admin (issue 13)
 
     @property
     def has_filters(self) -> bool:

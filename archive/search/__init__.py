@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from archive.config import ArchiveConfig
+from archive.config import SETTINGS_FILE, ArchiveConfig
+from archive.errors import ConfigError
 
 from .backend import PageTexts, SearchBackend, TitleSource
 from .query import (
@@ -34,7 +35,18 @@ def preanalyse(title: str, pages: tuple[str, ...]) -> Preanalysis:
 
 
 def open_backend(config: ArchiveConfig, *, readonly: bool = False) -> SearchBackend:
-    """The search index of an archive home, created on first use unless `readonly`."""
+    """The search index of an archive home (`[search] backend` in `<home>/arkiv.toml`),
+    created on first use unless `readonly`."""
+    settings = config.search_settings
+    if settings.backend == "opensearch":
+        try:  # imported here: the Whoosh default needs no OpenSearch client
+            from .opensearch.backend import OpenSearchBackend
+        except ImportError as exc:
+            raise ConfigError(
+                f"{config.home / SETTINGS_FILE}: search.backend is opensearch but the client "
+                "is not installed (pip install 'regionarkiv[opensearch]')"
+            ) from exc
+        return OpenSearchBackend(settings, readonly=readonly)
     from .whoosh import WhooshBackend  # imported here: the core loads the engine on open
 
     return WhooshBackend(config.index_dir, readonly=readonly)

@@ -15,13 +15,15 @@ The analysis mirrors the Whoosh side's views of a word with the engine's own fil
   (`folkehelsearbeidet` gives `helse`, `arbeid`, `helsearbeid`, ...), unstemmed: the parts are
   the lexicon's own forms, and a stemmer after the decompounder mangles them (`helse` would lose
   its `-else`). Queries are not decompounded, so `helse` finds `folkehelsearbeidet` but
-  `folkehelse` does not find every text about health. The word list is the compound lexicon of
-  archive.language.compounds filtered by its own rules for what may be a part (see `compound_parts`).
+  `folkehelse` does not find every text about health. The word list is the compound lexicon
+  of archive.language.compounds filtered by its own rules for what may be a part
+  (see `compound_parts`).
   The engine adds every listed word it finds inside a compound, where the Whoosh side picks the
   single best split: `kystsoneplan` also yields `one`, so precision differs there.
 
 Keyword fields carry the filters and facets (regions, municipalities, doctype, body, items,
-cases), dates are dates, and `suggest` is a plain lower-cased field for the term suggester
+cases, year) and `access` ("public" or "restricted", filtered in every query), dates are
+dates, and `suggest` is a plain lower-cased field for the term suggester
 (did-you-mean). The index is derived from the catalog and can always be rebuilt.
 """
 
@@ -44,7 +46,11 @@ from archive.language.compounds import (
 
 HIGHLIGHT_PRE = "<mark>"
 HIGHLIGHT_POST = "</mark>"
-KEYWORD_FIELDS = ("regions", "municipalities", "doctype", "body", "items", "cases")
+KEYWORD_FIELDS = (
+    "regions", "municipalities", "doctype", "body", "items", "cases", "year", "access",
+)  # fmt: skip
+# Raised whenever the mapping or analysis changes: an index of another version is rebuilt.
+MAPPING_VERSION = 3
 DATE_FIELDS = ("meeting_date", "dates")
 
 
@@ -73,7 +79,7 @@ def analysis(parts: Iterable[str]) -> dict[str, Any]:
     return {
         "filter": {
             "arkiv_stop": {"type": "stop", "stopwords": "_norwegian_"},
-            "arkiv_stem": {"type": "stemmer", "language": "light_norwegian"},
+            "arkiv_stem": {"type": "stemmer", "language": "norwegian"},
             "arkiv_fold_aa": {"type": "pattern_replace", "pattern": "aa", "replacement": "a"},
             "arkiv_fold_oe": {"type": "pattern_replace", "pattern": "oe", "replacement": "o"},
             "arkiv_parts": {
@@ -134,13 +140,17 @@ def mappings() -> dict[str, Any]:
         "text": _text_field(term_vectors=True),
         "page": {"type": "integer"},
         "suggest": {"type": "text", "analyzer": "arkiv_exact"},
-        "restricted": {"type": "boolean"},
+        "filename": {"type": "text", "analyzer": "arkiv_folded"},
     }
     for name in KEYWORD_FIELDS:
         properties[name] = {"type": "keyword"}
     for name in DATE_FIELDS:
         properties[name] = {"type": "date", "format": "strict_date"}
-    return {"dynamic": "strict", "properties": properties}
+    return {
+        "dynamic": "strict",
+        "_meta": {"arkiv_mapping": MAPPING_VERSION},
+        "properties": properties,
+    }
 
 
 def index_body(
