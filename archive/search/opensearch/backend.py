@@ -365,20 +365,31 @@ def best_page(
         located.append((number, fragment))
     chosen = located[0][0]
     kept = [f for n, f in located if n == chosen][:SNIPPET_FRAGMENTS]
-    return chosen, " … ".join(reescape(f) for f in kept)
+    return chosen, reescape(kept)
 
 
-def reescape(fragment: str) -> str:
-    """A highlighted fragment escaped as the Whoosh side escapes (html.escape), whitespace
-    collapsed, the `<mark>` tags kept."""
-    pieces = MARK.split(fragment)
+def reescape(fragments: Sequence[str]) -> str:
+    """Highlighted fragments as the Whoosh side writes a snippet: text escaped with
+    html.escape, whitespace collapsed, each match in `<mark class="match termN">` where N
+    numbers the distinct words marked, in order, across the snippet."""
+    seen: dict[str, int] = {}
     out = []
-    for piece in pieces:
-        if piece in (mapping.HIGHLIGHT_PRE, mapping.HIGHLIGHT_POST):
-            out.append(piece)
-        else:
-            out.append(escape(unescape(piece)))
-    return " ".join("".join(out).split())
+    for fragment in fragments:
+        parts: list[str] = []
+        inside = False
+        for piece in MARK.split(fragment):
+            if piece == mapping.HIGHLIGHT_PRE:
+                inside = True
+            elif piece == mapping.HIGHLIGHT_POST:
+                inside = False
+            elif inside:
+                word = unescape(piece)
+                number = seen.setdefault(fold(word.lower()), len(seen))
+                parts.append(f'<mark class="match term{number}">{escape(word)}</mark>')
+            else:
+                parts.append(escape(unescape(piece)))
+        out.append(" ".join("".join(parts).split()))
+    return " … ".join(out)
 
 
 def plain_snippet(text: str) -> str:
@@ -417,16 +428,33 @@ class IndexWords:
         return iter(())
 
     def near(self, field: str, prefix: str, word: str, maxdist: int) -> Iterator[str]:
-        typed = prefix + word[len(prefix) :]
+        """Index words within `maxdist` edits of `word` spelled without æøå (the suggester
+        over the folded view), as the index spells them (the suggester over the exact one)."""
+        edits = max(1, min(2, maxdist))
+        folded = {o for o in self.options("suggest.folded", fold(word), edits, len(prefix))}
+        for option in sorted(folded):
+            for spelled in self.options("suggest", option, 2, 0, always=True):
+                if (
+                    fold(spelled) == option
+                    and spelled.startswith(prefix)
+                    and self.has(field, spelled)
+                ):
+                    yield spelled
+            if option.startswith(prefix) and self.has(field, option):
+                yield option
+
+    def options(
+        self, field: str, text: str, edits: int, prefix: int, *, always: bool = False
+    ) -> list[str]:
         body = {
             "suggest": {
                 "near": {
-                    "text": typed,
+                    "text": text,
                     "term": {
-                        "field": "suggest",
+                        "field": field,
                         "suggest_mode": "always",
-                        "max_edits": max(1, min(2, maxdist)),
-                        "prefix_length": len(prefix),
+                        "max_edits": edits,
+                        "prefix_length": prefix,
                         "min_word_length": 3,
                         "size": 20,
                         "string_distance": "damerau_levenshtein",
@@ -435,11 +463,13 @@ class IndexWords:
             },
             "size": 0,
         }
+        del always
         found = self.backend.call("search", body=body)
-        for entry in found.get("suggest", {}).get("near", []):
-            for option in entry.get("options", []):
-                if option["text"].startswith(prefix) and self.has(field, option["text"]):
-                    yield option["text"]
+        return [
+            option["text"]
+            for entry in found.get("suggest", {}).get("near", [])
+            for option in entry.get("options", [])
+        ]
 
     def names(self) -> Mapping[str, Sequence[Name]]:
         return self.backend.names()

@@ -4,6 +4,7 @@ turned into ours, and bulk requests in bounded batches retried on 429/503."""
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,6 +38,9 @@ T = TypeVar("T")
 
 def connect(settings: SearchSettings) -> OpenSearch:
     """A client for the cluster of the settings (no request is made yet)."""
+    # The client logs each failed request with its traceback; we report the failure once,
+    # as an ArchiveError, so a user never sees a traceback for a cluster that is down.
+    logging.getLogger("opensearch").setLevel(logging.CRITICAL)
     auth = (settings.user, settings.password or "") if settings.user else None
     return OpenSearch(
         hosts=list(settings.urls),

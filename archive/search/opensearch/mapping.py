@@ -50,7 +50,7 @@ KEYWORD_FIELDS = (
     "regions", "municipalities", "doctype", "body", "items", "cases", "year", "access",
 )  # fmt: skip
 # Raised whenever the mapping or analysis changes: an index of another version is rebuilt.
-MAPPING_VERSION = 3
+MAPPING_VERSION = 4
 DATE_FIELDS = ("meeting_date", "dates")
 
 
@@ -139,7 +139,11 @@ def mappings() -> dict[str, Any]:
         "title": _text_field(term_vectors=False),
         "text": _text_field(term_vectors=True),
         "page": {"type": "integer"},
-        "suggest": {"type": "text", "analyzer": "arkiv_exact"},
+        "suggest": {
+            "type": "text",
+            "analyzer": "arkiv_exact",
+            "fields": {"folded": {"type": "text", "analyzer": "arkiv_folded"}},
+        },
         "filename": {"type": "text", "analyzer": "arkiv_folded"},
     }
     for name in KEYWORD_FIELDS:
