@@ -375,5 +375,14 @@ def main(search: SearchSettings | None = None) -> int:
     return 0 if ok else 1
 
 
+def settings_from_args(args: Sequence[str]) -> SearchSettings | None:
+    """`--opensearch URL [--index NAME]`: evaluate on an OpenSearch cluster (default Whoosh)."""
+    if "--opensearch" not in args:
+        return None
+    url = args[args.index("--opensearch") + 1]
+    index = args[args.index("--index") + 1] if "--index" in args else "arkiv-eval"
+    return SearchSettings(backend="opensearch", urls=(url,), index=index)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(settings_from_args(sys.argv[1:])))
