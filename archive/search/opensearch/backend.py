@@ -223,8 +223,10 @@ class OpenSearchBackend:
         }
         if text_query is not None:
             body["highlight"] = mapping.highlight({"text": SNIPPET_CHARS})
-            body["highlight"]["fields"]["text"]["number_of_fragments"] = 5
-            body["highlight"]["fields"]["text"]["order"] = "score"
+            text_field = body["highlight"]["fields"]["text"]
+            text_field["matched_fields"] = ["text", *sorted(compiled.views - {"text"})]
+            text_field["number_of_fragments"] = 4
+            text_field["order"] = "score"
         if request.with_facets:
             body["aggs"] = {
                 name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS

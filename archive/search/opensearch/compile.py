@@ -49,6 +49,9 @@ class Compiled:
     query: Query | None
     words: list[str] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
+    # The views of `text` a hit can have matched: the highlighter reads only these (each view
+    # costs a term-vector read per hit).
+    views: set[str] = field(default_factory=set)
 
 
 def any_of(clauses: Sequence[Query]) -> Query:
@@ -73,6 +76,7 @@ class Compiler:
         self.names = names
         self.words: list[str] = []
         self.phrases: list[str] = []
+        self.views: set[str] = set()
 
     def compile(self, node: Node | None) -> Compiled:
         if node is None:
@@ -80,7 +84,7 @@ class Compiler:
         built = self.build(node, None, positive=True)
         if built is not None and "__not__" in built:
             built = all_of([built])
-        return Compiled(built, self.words, self.phrases)
+        return Compiled(built, self.words, self.phrases, self.views)
 
     def build(self, node: Node, scope: str | None, *, positive: bool) -> Query | None:
         if isinstance(node, AndNode):
@@ -169,6 +173,7 @@ class Compiler:
             return None
         if positive:
             self.words.append(token)
+            self.views |= {"text", "text.folded", "text.parts"}
         clauses: list[Query] = []
         if scope in (None, "body"):
             clauses += [
@@ -198,6 +203,7 @@ class Compiler:
         if not tokens:
             return None
         if positive:
+            self.views |= {"text.exact", "text.folded"}
             self.phrases.append(" ".join(tokens))
             self.words.extend(t for t in tokens if t not in STOP_WORDS)
         joined = " ".join(tokens)
@@ -219,6 +225,7 @@ class Compiler:
         if not pattern.strip("*?"):
             return None
         fields = {"body": ["text"], "title": ["title"]}.get(scope or "", ["text", "title"])
+        self.views |= {"text.exact", "text.folded"}
         return any_of(
             [
                 {"wildcard": {f"{name}.{view}": {"value": value}}}
@@ -241,6 +248,7 @@ class Compiler:
         else:
             if positive:
                 self.words.extend(t for t in tokens if t not in STOP_WORDS)
+                self.views.add("text.folded")
             spelled = " ".join(tokens)
             clauses += [
                 {"match_phrase": {"text.folded": {"query": spelled, "boost": EXACT}}},
