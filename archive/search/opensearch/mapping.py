@@ -50,7 +50,7 @@ KEYWORD_FIELDS = (
     "regions", "municipalities", "doctype", "body", "items", "cases", "year", "access",
 )  # fmt: skip
 # Raised whenever the mapping or analysis changes: an index of another version is rebuilt.
-MAPPING_VERSION = 4
+MAPPING_VERSION = 5
 DATE_FIELDS = ("meeting_date", "dates")
 
 
@@ -74,9 +74,26 @@ def compound_parts(lexicon: Lexicon | None = None) -> list[str]:
     return sorted(out)
 
 
+# A word capitalised inside a sentence (Arvid Strømsnes, Gunn Elise Bratsberg) is a name, whose
+# letters are not compound parts: archive.language.analysis.is_proper_name as a regex (Java
+# syntax). A capital after a full stop, a colon, a list mark, a number or at a line's start,
+# and a word in capitals, are left alone.
+PROPER_NAME = (
+    r"(?<=[^\s.!?:;•*\-–—(«»\"'#>|/\d][ \t\u00a0]{1,4})"  # inside a sentence
+    r"\p{Lu}\p{Ll}\p{L}*"  # Capitalised, not in capitals
+)
+
+
 def analysis(parts: Iterable[str]) -> dict[str, Any]:
     """The `analysis` block of the index settings."""
     return {
+        "char_filter": {
+            "arkiv_no_names": {
+                "type": "pattern_replace",
+                "pattern": PROPER_NAME,
+                "replacement": "",
+            }
+        },
         "filter": {
             "arkiv_stop": {"type": "stop", "stopwords": "_norwegian_"},
             "arkiv_stem": {"type": "stemmer", "language": "norwegian"},
@@ -104,6 +121,7 @@ def analysis(parts: Iterable[str]) -> dict[str, Any]:
             },
             "arkiv_parts_index": {
                 "type": "custom",
+                "char_filter": ["arkiv_no_names"],
                 "tokenizer": "standard",
                 "filter": ["lowercase", "arkiv_parts"],
             },
