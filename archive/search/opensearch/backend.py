@@ -23,7 +23,7 @@ from archive.search.backend import PageTexts, TitleSource
 from archive.search.query import parse_tree
 
 from . import mapping
-from .client import cluster_errors, connect, send_bulk, where, with_retries
+from .client import BULK_DOCS, cluster_errors, connect, send_bulk, where, with_retries
 from .compile import Compiled, Compiler
 
 SNIPPET_CHARS = 240  # a fragment's most characters, as the Whoosh backend's
@@ -113,22 +113,23 @@ class OpenSearchBackend:
     # -- writing ---------------------------------------------------------------------------
 
     @contextmanager
-    def writer(self, *, bulk: bool = False) -> Iterator[list[Action]]:
-        """A batch of actions sent in bounded bulk requests when the block ends without
-        error; searches see them after that (refresh)."""
-        actions: list[Action] = []
-        yield actions
-        if not actions:
-            return
-        client = self.ready()
-        send_bulk(client, self.settings, actions)
-        with_retries(lambda: client.indices.refresh(index=self.index), self.settings)
-        self._names = None
+    def writer(self, *, bulk: bool = False) -> Iterator[Batch]:
+        """A batch of actions, sent in bounded bulk requests as it fills and when the block
+        ends; searches see them after that (refresh). Actions are idempotent (index by id,
+        delete by id), so what a failed block sent is simply sent again when the catalog's
+        queue is replayed."""
+        batch = Batch(self)
+        yield batch
+        batch.flush()
+        if batch.sent:
+            client = self.ready()
+            with_retries(lambda: client.indices.refresh(index=self.index), self.settings)
+            self._names = None
 
-    def add(self, batch: list[Action], doc: Document, preanalysis: Any | None = None) -> None:
+    def add(self, batch: Batch, doc: Document, preanalysis: Any | None = None) -> None:
         batch.append(({"index": {"_index": self.index, "_id": doc.id}}, document_source(doc)))
 
-    def delete(self, batch: list[Action], doc_id: str) -> None:
+    def delete(self, batch: Batch, doc_id: str) -> None:
         batch.append(({"delete": {"_index": self.index, "_id": doc_id}}, None))
 
     def segment_sizes(self) -> dict[str, int]:
@@ -333,6 +334,27 @@ class OpenSearchBackend:
         with cluster_errors(self.settings):
             stats = client.indices.stats(index=self.index, metric="store")
         return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
+
+
+class Batch:
+    """Index actions waiting to be sent; sent as a bulk request once BULK_DOCS wait, so that
+    a reindex of the whole catalog holds one request's documents in memory, not all."""
+
+    def __init__(self, backend: OpenSearchBackend) -> None:
+        self.backend = backend
+        self.actions: list[Action] = []
+        self.sent = 0
+
+    def append(self, action: Action) -> None:
+        self.actions.append(action)
+        if len(self.actions) >= BULK_DOCS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.actions:
+            send_bulk(self.backend.ready(), self.backend.settings, self.actions)
+            self.sent += len(self.actions)
+            self.actions = []
 
 
 def sort_clause(order: str, *, has_text: bool) -> list[Any]:
