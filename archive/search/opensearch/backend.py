@@ -303,10 +303,9 @@ class OpenSearchBackend:
             "more_like_this": {
                 "fields": ["text"],
                 "like": [{"_index": self.index, "_id": doc_id}],
-                "min_term_freq": 2,
+                "min_term_freq": 1,  # short notices have few words twice
                 "min_doc_freq": 1,
                 "max_query_terms": 25,
-                "minimum_should_match": "10%",
             }
         }
         body = {
@@ -385,6 +384,10 @@ def best_page(
     for fragment in fragments:
         plain = unescape(MARK.sub("", fragment))
         at = body.find(plain)
+        # The page of the first marked word: a fragment may begin at the end of the page
+        # before.
+        before = fragment.find(mapping.HIGHLIGHT_PRE)
+        at += len(unescape(MARK.sub("", fragment[: max(before, 0)]))) if at >= 0 else 0
         number = sum(1 for s in starts if s <= at) if at >= 0 else 1
         located.append((number, fragment))
     chosen = located[0][0]

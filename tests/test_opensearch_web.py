@@ -1,5 +1,6 @@
-"""The JSON API tests of test_api.py, run again on the same hand-made archive searched through
-OpenSearch (its arkiv.toml picks the backend): the same hits and JSON shapes from /api/search."""
+"""The JSON API tests of test_api.py and the search tests of test_webui.py, run again on the same
+hand-made archive searched through OpenSearch (its arkiv.toml picks the backend): the same hits,
+pages, facets, snippets and JSON shapes."""
 
 from __future__ import annotations
 
@@ -22,6 +23,20 @@ from .test_api import (  # noqa: F401  (collected here too, with this module's `
     test_search_returns_the_cli_json_shape_plus_facets,
     test_search_suggests_a_spelling,
     test_search_takes_the_page_parameters,
+)
+from .test_webui import (  # noqa: F401  (collected here too, with this module's `built`)
+    test_a_hit_shows_title_type_date_regions_file_snippet_and_best_page,
+    test_atom_feed_of_a_search_is_newest_first,
+    test_document_page_highlights_the_words_of_the_search_it_came_from,
+    test_document_page_marks_what_the_search_matched,
+    test_filters_narrow_the_hits,
+    test_front_page_lists_every_document_newest_first_with_facets,
+    test_many_threads_search_and_read_at_once,
+    test_one_click_adds_a_facet_filter_and_one_removes_it,
+    test_pages_of_twenty_with_links_between,
+    test_plain_words_find_documents_with_highlighted_snippets,
+    test_similar_documents_are_listed,
+    test_sort_orders,
 )
 from .webui_support import SPECS, add_documents
 
