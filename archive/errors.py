@@ -61,3 +61,15 @@ class SearchTimeoutError(ArchiveError):
     """A search abandoned at its time limit (ArchiveConfig.search_time_limit)."""
 
     http_status = 503
+
+
+class ConfigError(ArchiveError):
+    """A settings file (`<home>/arkiv.toml`) that cannot be read or holds a bad value."""
+
+    http_status = 500
+
+
+class SearchUnavailableError(ArchiveError):
+    """The search cluster cannot be reached or refuses the work; try again later."""
+
+    http_status = 503

@@ -7,12 +7,13 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import analysis_ratio
 from .corpus import ensure_corpus
 from .extraction import ocr_rate, pdfminer_rate, pdftotext_rate, sample_pdfs
+from .opensearch_rows import bench_opensearch
 from .pipeline import run_ingest, run_pdf_ingest, run_reindex
 from .procs import percentiles
 from .queries import CLASSES, query_specs
@@ -39,6 +40,7 @@ class Settings:
     concurrency_seconds: float = 8.0
     ocr_pages: int = 3
     analysis_docs: int = 300
+    with_opensearch: bool = True  # the OpenSearch rows, when Java is here
 
 
 QUICK = Settings(
@@ -137,6 +139,9 @@ def bench_size(table: Table, size: int, cache: Path, settings: Settings, workers
         f"{run.index_bytes / MB:.0f}; {rebuilt.index_bytes / MB:.0f}; {run.catalog_bytes / MB:.0f}",
     )
     table.row("7. peak RSS of arkiv reindex (MB)").put(size, f"{rebuilt.peak_rss_mb:.0f}")
+    if settings.with_opensearch:
+        log(f"{size} documents: OpenSearch")
+        bench_opensearch(table, size, home, cache, settings.rounds)
 
 
 def bench_search(table: Table, size: int, home: Path, cache: Path, settings: Settings) -> None:
@@ -227,6 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--quick", action="store_true", help="one short pass (smoke test)")
     parser.add_argument(
+        "--no-opensearch", action="store_true", help="leave out the OpenSearch rows"
+    )
+    parser.add_argument(
         "--search-only",
         action="store_true",
         help="only the search rows, on the archives an earlier run left in the cache",
@@ -236,11 +244,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.full and 50_000 not in sizes:
         sizes.append(50_000)
     settings = QUICK if args.quick else Settings()
+    if args.no_opensearch:
+        settings = replace(settings, with_opensearch=False)
     table = Table()
     started = time.perf_counter()
     for size in sizes:
         if args.search_only:
             bench_search(table, size, args.cache / f"home-{size}", args.cache, settings)
+            if settings.with_opensearch:
+                bench_opensearch(table, size, args.cache / f"home-{size}", args.cache, 1)
         else:
             bench_size(table, size, args.cache, settings, args.workers)
     if not args.search_only:

@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from archive import Archive, open_archive
+from archive import Archive, ArchiveConfig, open_archive
+from archive.config import SearchSettings
 from archive.models import SearchRequest
 from indexer.ingest import IngestOptions, ingest_paths
 
@@ -108,17 +109,21 @@ def document_paths(folders: Sequence[Path] = DOCUMENT_FOLDERS) -> list[Path]:
 
 
 @contextmanager
-def evaluation_archive(home: Path | None = None) -> Iterator[Archive]:
-    """An archive with every evaluation document ingested the way `arkiv index` does it."""
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        open_archive(home or Path(tmp) / "arkiv") as archive,
-    ):
-        with archive.writing():
-            report = ingest_paths(archive, document_paths(), IngestOptions(workers=1))
-        if report.failed:
-            raise RuntimeError(f"the evaluation documents did not all ingest: {report.failed}")
-        yield archive
+def evaluation_archive(
+    home: Path | None = None, search: SearchSettings | None = None
+) -> Iterator[Archive]:
+    """An archive with every evaluation document ingested the way `arkiv index` does it, in
+    the search backend of `search` (default: the home's own, Whoosh)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        config = ArchiveConfig(home=home or Path(tmp) / "arkiv", search=search)
+        with open_archive(config) as archive:
+            if search is not None and search.backend == "opensearch":
+                archive.index.clear()  # an index of an earlier run under the same name
+            with archive.writing():
+                report = ingest_paths(archive, document_paths(), IngestOptions(workers=1))
+            if report.failed:
+                raise RuntimeError(f"the evaluation documents did not all ingest: {report.failed}")
+            yield archive
 
 
 def run_cases(archive: Archive, cases: Sequence[Case]) -> list[Outcome]:
@@ -336,12 +341,14 @@ def wrong_hits(judged: Sequence[Judged]) -> list[str]:
     ]
 
 
-def main() -> int:
+def main(search: SearchSettings | None = None) -> int:
     """Print the relevance table; exit status 1 below the marks."""
     started = time.perf_counter()
     cases = load_cases()
     precision_words = load_precision()
-    with evaluation_archive() as archive:
+    engine = search.backend if search is not None else "whoosh"
+    print(f"Search backend: {engine}")
+    with evaluation_archive(search=search) as archive:
         docs = archive.catalog.count()
         outcomes = run_cases(archive, cases)
         judged = judge_words(archive, precision_words)
@@ -368,5 +375,14 @@ def main() -> int:
     return 0 if ok else 1
 
 
+def settings_from_args(args: Sequence[str]) -> SearchSettings | None:
+    """`--opensearch URL [--index NAME]`: evaluate on an OpenSearch cluster (default Whoosh)."""
+    if "--opensearch" not in args:
+        return None
+    url = args[args.index("--opensearch") + 1]
+    index = args[args.index("--index") + 1] if "--index" in args else "arkiv-eval"
+    return SearchSettings(backend="opensearch", urls=(url,), index=index)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(settings_from_args(sys.argv[1:])))

@@ -14,7 +14,10 @@ from flask.testing import FlaskClient
 from fpdf import FPDF
 
 from archive import Archive, ArchiveConfig, open_archive
+from archive.config import SearchSettings
 from webui import app_archive, create_app
+
+from .opensearch_support import opensearch_node  # noqa: F401  (session fixture)
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
@@ -41,6 +44,34 @@ def write_pdf(
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
     return path
+
+
+# The search backends the backend-parametrized tests run on; OpenSearch cases start one real
+# node per session (tests/opensearch_support.py) and skip with the reason without Java/Maven.
+BACKENDS = ("whoosh", "opensearch")
+_index_names = iter(range(1, 10**6))
+
+
+def search_settings(request: pytest.FixtureRequest, backend: str) -> SearchSettings | None:
+    """Settings for a fresh index on `backend` (None: the home's default, Whoosh)."""
+    if backend == "whoosh":
+        return None
+    pytest.importorskip("opensearchpy", reason="pip install -e '.[opensearch]'")
+    node = request.getfixturevalue("opensearch_node")
+    name = f"arkiv-test-{os.getpid()}-{next(_index_names)}"
+    return SearchSettings(backend="opensearch", urls=(node.url,), index=name)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_backend(request: pytest.FixtureRequest) -> str:
+    """The search backend of a module-scoped archive (each module runs once per backend)."""
+    return str(request.param)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The search backend a test runs on (each such test runs once per backend)."""
+    return str(request.param)
 
 
 @pytest.fixture

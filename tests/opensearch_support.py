@@ -45,9 +45,10 @@ def _sources_newer_than_jar() -> bool:
     return any(path.stat().st_mtime > built_at for path in sources)
 
 
-def launcher_command(heap: str = HEAP) -> list[str]:
+def launcher_command(heap: str = HEAP, *, quick_start: bool = True) -> list[str]:
     """The java command that starts the launcher, building it first if needed (offline).
-    Skips the calling test when Java, Maven or the fetched jars are missing."""
+    Skips the calling test when Java, Maven or the fetched jars are missing. `quick_start`
+    (tests) limits the JIT to C1; the benchmark turns it off for full speed."""
     java = shutil.which("java")
     if java is None:
         pytest.skip("OpenSearch tests need Java 17 (apt-get install default-jdk-headless)")
@@ -76,16 +77,8 @@ def launcher_command(heap: str = HEAP) -> list[str]:
     classpath = f"{JAR}{os.pathsep}{LIB}{os.sep}*"
     # C1 only (TieredStopAtLevel=1): a node starts in a third of the time on two busy cores
     # (measured: a two-node cluster formed in 17 s instead of 51 s); tests need no peak speed.
-    return [
-        java,
-        f"-Xms{heap}",
-        f"-Xmx{heap}",
-        "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1",
-        "-cp",
-        classpath,
-        MAIN_CLASS,
-    ]
+    jit = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"] if quick_start else []
+    return [java, f"-Xms{heap}", f"-Xmx{heap}", *jit, "-cp", classpath, MAIN_CLASS]
 
 
 def free_port() -> int:
@@ -157,8 +150,10 @@ class _Starting:
     ready: queue.Queue[str | None]
 
 
-def _spawn(home: Path, name: str, settings: Sequence[str], heap: str) -> _Starting:
-    command = launcher_command(heap)
+def _spawn(
+    home: Path, name: str, settings: Sequence[str], heap: str, *, quick_start: bool = True
+) -> _Starting:
+    command = launcher_command(heap, quick_start=quick_start)
     home.mkdir(parents=True, exist_ok=True)
     log = home / "node.log"
     args = [f"path.home={home}", f"node.name={name}", *settings]
@@ -209,9 +204,16 @@ def _await_ready(starting: _Starting) -> Node:
     )
 
 
-def start_node(home: Path, name: str, settings: Sequence[str] = (), heap: str = HEAP) -> Node:
+def start_node(
+    home: Path,
+    name: str,
+    settings: Sequence[str] = (),
+    heap: str = HEAP,
+    *,
+    quick_start: bool = True,
+) -> Node:
     """Start a node in `home` (data and logs inside) and return once its HTTP port is bound."""
-    return _await_ready(_spawn(home, name, settings, heap))
+    return _await_ready(_spawn(home, name, settings, heap, quick_start=quick_start))
 
 
 def start_cluster(root: Path, cluster: str, size: int = 2, heap: str = HEAP) -> list[Node]:

@@ -14,12 +14,15 @@ from archive.models import SearchRequest
 from evaluation import search_eval
 from evaluation.search_eval import CATEGORIES, CATEGORY_MARK, MRR_MARK
 
+from .conftest import search_settings
+
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def evaluated() -> Iterator[Archive]:
-    with search_eval.evaluation_archive() as archive:
+def evaluated(request: pytest.FixtureRequest, module_backend: str) -> Iterator[Archive]:
+    """The evaluation archive on each search backend."""
+    with search_eval.evaluation_archive(search=search_settings(request, module_backend)) as archive:
         yield archive
 
 
@@ -105,13 +108,19 @@ def test_a_region_filter_is_matched_like_a_name(evaluated: Archive) -> None:
     assert total("sor-troms") == total("SØR-TROMS") == total("Sør-Troms") > 0
 
 
-def test_top_hits_hold_a_real_form_of_the_word(evaluated: Archive) -> None:
+# OpenSearch's dictionary_decompounder adds every lexicon word found inside a compound where
+# the Whoosh side takes one best split (vei in veileder, sikker in sikkerhetsloven): lower
+# precision on such parts, listed in the README under the differences between the backends.
+PRECISION_MARKS = {"whoosh": search_eval.PRECISION_MARK, "opensearch": 0.95}
+
+
+def test_top_hits_hold_a_real_form_of_the_word(evaluated: Archive, module_backend: str) -> None:
     words = search_eval.load_precision()
     assert len(words) >= 40
     assert {w.category for w in words} == set(search_eval.PRECISION_CLASSES)
     judged = search_eval.judge_words(evaluated, words)
     report = search_eval.format_precision(judged) + "\n" + "\n".join(search_eval.wrong_hits(judged))
-    assert search_eval.precision(judged) >= search_eval.PRECISION_MARK, report
+    assert search_eval.precision(judged) >= PRECISION_MARKS[module_backend], report
 
 
 def test_the_precision_judge_knows_forms_names_and_false_friends() -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from archive.config import ArchiveConfig
+from archive.config import SETTINGS_FILE, ArchiveConfig
+from archive.errors import ConfigError
 
 from .backend import PageTexts, SearchBackend, TitleSource
 from .query import (
@@ -43,6 +44,16 @@ def open_backend(
     """The search index of an archive home, created on first use unless `readonly`.
     `restricted_ids` (the catalog's) hides documents from readers in an index written before
     documents had an access field, until `arkiv reindex` adds it."""
+    settings = config.search_settings
+    if settings.backend == "opensearch":
+        try:  # imported here: the Whoosh default needs no OpenSearch client
+            from .opensearch.backend import OpenSearchBackend
+        except ImportError as exc:
+            raise ConfigError(
+                f"{config.home / SETTINGS_FILE}: search.backend is opensearch but the client "
+                "is not installed (pip install 'regionarkiv[opensearch]')"
+            ) from exc
+        return OpenSearchBackend(settings, readonly=readonly)
     from .whoosh import WhooshBackend  # imported here: the core loads the engine on open
 
     return WhooshBackend(

@@ -22,7 +22,8 @@ The analysis mirrors the Whoosh side's views of a word with the engine's own fil
   single best split: `kystsoneplan` also yields `one`, so precision differs there.
 
 Keyword fields carry the filters and facets (regions, municipalities, doctype, body, items,
-cases), dates are dates, and `suggest` is a plain lower-cased field for the term suggester
+cases, year) and `access` ("public" or "restricted", filtered in every query), dates are
+dates, and `suggest` is a plain lower-cased field for the term suggester
 (did-you-mean). The index is derived from the catalog and can always be rebuilt.
 """
 
@@ -45,7 +46,11 @@ from archive.language.compounds import (
 
 HIGHLIGHT_PRE = "<mark>"
 HIGHLIGHT_POST = "</mark>"
-KEYWORD_FIELDS = ("regions", "municipalities", "doctype", "body", "items", "cases")
+KEYWORD_FIELDS = (
+    "regions", "municipalities", "doctype", "body", "items", "cases", "year", "access",
+)  # fmt: skip
+# Raised whenever the mapping or analysis changes: an index of another version is rebuilt.
+MAPPING_VERSION = 5
 DATE_FIELDS = ("meeting_date", "dates")
 
 
@@ -69,12 +74,29 @@ def compound_parts(lexicon: Lexicon | None = None) -> list[str]:
     return sorted(out)
 
 
+# A word capitalised inside a sentence (Arvid Strømsnes, Gunn Elise Bratsberg) is a name, whose
+# letters are not compound parts: archive.language.analysis.is_proper_name as a regex (Java
+# syntax). A capital after a full stop, a colon, a list mark, a number or at a line's start,
+# and a word in capitals, are left alone.
+PROPER_NAME = (
+    r"(?<=[^\s.!?:;•*\-–—(«»\"'#>|/\d][ \t\u00a0]{1,4})"  # inside a sentence
+    r"\p{Lu}\p{Ll}\p{L}*"  # Capitalised, not in capitals
+)
+
+
 def analysis(parts: Iterable[str]) -> dict[str, Any]:
     """The `analysis` block of the index settings."""
     return {
+        "char_filter": {
+            "arkiv_no_names": {
+                "type": "pattern_replace",
+                "pattern": PROPER_NAME,
+                "replacement": "",
+            }
+        },
         "filter": {
             "arkiv_stop": {"type": "stop", "stopwords": "_norwegian_"},
-            "arkiv_stem": {"type": "stemmer", "language": "light_norwegian"},
+            "arkiv_stem": {"type": "stemmer", "language": "norwegian"},
             "arkiv_fold_aa": {"type": "pattern_replace", "pattern": "aa", "replacement": "a"},
             "arkiv_fold_oe": {"type": "pattern_replace", "pattern": "oe", "replacement": "o"},
             "arkiv_parts": {
@@ -99,6 +121,7 @@ def analysis(parts: Iterable[str]) -> dict[str, Any]:
             },
             "arkiv_parts_index": {
                 "type": "custom",
+                "char_filter": ["arkiv_no_names"],
                 "tokenizer": "standard",
                 "filter": ["lowercase", "arkiv_parts"],
             },
@@ -134,14 +157,22 @@ def mappings() -> dict[str, Any]:
         "title": _text_field(term_vectors=False),
         "text": _text_field(term_vectors=True),
         "page": {"type": "integer"},
-        "suggest": {"type": "text", "analyzer": "arkiv_exact"},
-        "restricted": {"type": "boolean"},
+        "suggest": {
+            "type": "text",
+            "analyzer": "arkiv_exact",
+            "fields": {"folded": {"type": "text", "analyzer": "arkiv_folded"}},
+        },
+        "filename": {"type": "text", "analyzer": "arkiv_folded"},
     }
     for name in KEYWORD_FIELDS:
         properties[name] = {"type": "keyword"}
     for name in DATE_FIELDS:
         properties[name] = {"type": "date", "format": "strict_date"}
-    return {"dynamic": "strict", "properties": properties}
+    return {
+        "dynamic": "strict",
+        "_meta": {"arkiv_mapping": MAPPING_VERSION},
+        "properties": properties,
+    }
 
 
 def index_body(

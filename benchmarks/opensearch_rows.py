@@ -1,0 +1,140 @@
+"""The OpenSearch rows of the benchmark: the same catalog and queries as the Whoosh rows, on one
+real node started from tests/opensearch/ (skipped with the reason when Java or Maven is missing).
+"""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import sqlite3
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from archive import ArchiveConfig, open_archive
+from archive.config import SearchSettings
+
+from .procs import arkiv_command, percentiles, run_measured
+from .queries import CLASSES, query_specs
+from .report import Table
+from .searching import running_server
+
+HEAP = "1g"  # the node's heap: a 50k index with term vectors for the highlighter
+
+
+def ms3(samples: list[float]) -> str:
+    p50, p95, p99 = percentiles(samples)
+    return " / ".join(
+        f"{s * 1000:.0f}" if s >= 0.0095 else f"{s * 1000:.1f}" for s in (p50, p95, p99)
+    )
+
+
+def copy_catalog(source: Path, target: Path) -> None:
+    """A consistent copy of a home's catalog (SQLite's backup, WAL included)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
+def skip_rows(table: Table, size: int, reason: str) -> None:
+    table.row("8. OpenSearch: arkiv reindex (documents/s)").put(size, "skipped")
+    table.notes.append(f"OpenSearch rows skipped: {reason}")
+
+
+def bench_opensearch(table: Table, size: int, home: Path, cache: Path, rounds: int) -> None:
+    """Reindex and bulk-load rates and HTTP latency per query class on one OpenSearch node,
+    from the catalog of the Whoosh run's home."""
+    from tests.opensearch_support import start_node  # the test launcher, built once
+
+    if shutil.which("java") is None:
+        skip_rows(table, size, "no Java (apt-get install default-jdk-headless)")
+        return
+    work = cache / f"opensearch-{size}"
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        node = start_node(
+            work / "node", "bench", ["cluster.name=arkiv-bench"], heap=HEAP, quick_start=False
+        )
+    except pytest.skip.Exception as exc:  # no Maven or no fetched jars: the launcher's reason
+        skip_rows(table, size, str(exc))
+        return
+    try:
+        bench_node(table, size, home, work, node.url, rounds)
+    finally:
+        node.stop()
+
+
+def bench_node(table: Table, size: int, home: Path, work: Path, url: str, rounds: int) -> None:
+    os_home = work / "home"
+    copy_catalog(home / "catalog.sqlite", os_home / "catalog.sqlite")
+    (os_home / "arkiv.toml").write_text(
+        f'[search]\nbackend = "opensearch"\nurls = ["{url}"]\nindex = "bench"\n', "utf-8"
+    )
+    rebuilt = run_measured(arkiv_command(os_home, "reindex"))
+    count = int(rebuilt.stdout.split()[1])  # "reindexed N documents"
+    table.row("8. OpenSearch: arkiv reindex (documents/s)").put(
+        size, f"{count / rebuilt.seconds:.1f}"
+    )
+    bulk_rate, index_mb = bulk_load(os_home, url)
+    table.row("8. OpenSearch: bulk load of prepared documents (documents/s)").put(
+        size, f"{bulk_rate:.1f}"
+    )
+    table.row("8. OpenSearch: index size, primaries (MB)").put(size, f"{index_mb:.0f}")
+    latencies: dict[str, list[float]] = {cls: [] for cls in CLASSES}
+    specs = query_specs()
+    errors = 0
+    with running_server(os_home) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        try:
+            for spec in specs:  # warm up
+                server.get(conn, spec)
+            for _ in range(rounds):
+                for spec in specs:
+                    start = time.perf_counter()
+                    status = server.get(conn, spec)
+                    if status == 200:
+                        latencies[spec.cls].append(time.perf_counter() - start)
+                    else:
+                        errors += 1
+        finally:
+            conn.close()
+    for cls in CLASSES:
+        row = table.row(f"8. OpenSearch {cls}: HTTP p50 / p95 / p99 (ms)", "p95 ≤ 50 ms at 50k")
+        samples = latencies[cls]
+        if samples:
+            p95 = percentiles(samples)[1]
+            row.put(size, ms3(samples), p95 <= 0.050 if size >= 50_000 else None)
+        else:
+            row.put(size, "no answers")
+    table.row("8. OpenSearch: HTTP errors", "0").put(size, str(errors), errors == 0)
+
+
+def bulk_load(os_home: Path, url: str) -> tuple[float, float]:
+    """Documents per second of bulk requests alone (the index documents prepared first) into
+    a fresh index, and the reindexed index's size."""
+    from archive.search.opensearch.backend import OpenSearchBackend, document_source
+    from archive.search.opensearch.client import send_bulk
+
+    settings = SearchSettings(backend="opensearch", urls=(url,), index="bench-bulk")
+    with open_archive(ArchiveConfig(home=os_home), readonly=True) as archive:
+        actions = [
+            (
+                {"index": {"_index": settings.index, "_id": doc.id}},
+                document_source(replace(doc, pages=archive.catalog.pages(doc.id))),
+            )
+            for doc in archive.catalog.documents()
+        ]
+        index_mb = archive.index.size_bytes() / 2**20
+    backend = OpenSearchBackend(settings)
+    try:
+        backend.clear()
+        start = time.perf_counter()
+        send_bulk(backend.client, settings, actions)
+        backend.client.indices.refresh(index=settings.index)
+        seconds = time.perf_counter() - start
+        backend.client.indices.delete(index=settings.index)
+    finally:
+        backend.close()
+    return len(actions) / seconds, index_mb
