@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -19,6 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from .catalog.account_tables import ACCOUNT_TABLES, ACTIONS
+from .config import PasswordCost
 from .errors import ArchiveError
 
 Role = Literal["editor", "admin"]
@@ -116,6 +118,24 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def password_hasher(cost: PasswordCost) -> PasswordHasher:
+    """An argon2id hasher with an archive's password cost."""
+    return PasswordHasher(
+        time_cost=cost.time_cost, memory_cost=cost.memory_kib, parallelism=cost.parallelism
+    )
+
+
+def unmatchable_hash(hasher: PasswordHasher) -> str:
+    """A hash in the hasher's parameters that no password matches, made without hashing:
+    verifying against it costs what a real one does, and opening accounts costs nothing."""
+    salt, digest = (
+        base64.b64encode(secrets.token_bytes(n)).decode().rstrip("=")
+        for n in (hasher.salt_len, hasher.hash_len)
+    )
+    cost = f"m={hasher.memory_cost},t={hasher.time_cost},p={hasher.parallelism}"
+    return f"$argon2{hasher.type.name.lower()}$v=19${cost}${salt}${digest}"
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -150,7 +170,7 @@ class Accounts:
         self.hasher = hasher or PasswordHasher()
         self._lock = threading.Lock()  # one connection, shared by the server's threads
         # Verified against for unknown names, so that they take as long as known ones.
-        self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
+        self._dummy_hash = unmatchable_hash(self.hasher)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

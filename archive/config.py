@@ -108,6 +108,16 @@ def _search_table(path: Path, table: dict[str, Any], env: dict[str, str]) -> Sea
 
 
 @dataclass(frozen=True)
+class PasswordCost:
+    """argon2id parameters for new password hashes (each stored hash keeps its own); the
+    defaults are argon2-cffi's, and a test suite sets them low to sign in many times."""
+
+    time_cost: int = 3
+    memory_kib: int = 65536
+    parallelism: int = 4
+
+
+@dataclass(frozen=True)
 class ArchiveConfig:
     """Settings of one archive; build it once and pass it down."""
 
@@ -117,6 +127,7 @@ class ArchiveConfig:
     # Seconds one search may run before it is abandoned (503 on the web; None: no limit).
     search_time_limit: float | None = 5.0
     search: SearchSettings | None = None  # None: read from <home>/arkiv.toml
+    password_cost: PasswordCost = PasswordCost()
 
     def __post_init__(self) -> None:
         # Absolute once, here: a relative home would be read against whatever folder a later

@@ -9,13 +9,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from click.testing import CliRunner, Result
 
-from archive.accounts import Accounts, connect_accounts, hash_secret
+from archive.accounts import Accounts, connect_accounts, hash_secret, password_hasher
+from archive.config import PasswordCost
 from indexer.cli import cli
 
 ACTOR = "cli:" + getpass.getuser()
 PASSWORD = "et-langt-passord-1"
+# Real argon2id at a cost a suite that hashes dozens of passwords can afford (the default costs
+# about a second a hash on a busy two-core machine); the default is tested once, below.
+LOW_COST = PasswordCost(time_cost=1, memory_kib=1024, parallelism=1)
 
 
 @pytest.fixture
@@ -24,7 +29,13 @@ def home(tmp_path: Path) -> Path:
 
 
 def run(runner: CliRunner, home: Path, *args: str, stdin: str | None = None) -> Result:
-    return runner.invoke(cli, ["--home", str(home), *args], input=stdin, catch_exceptions=False)
+    return runner.invoke(
+        cli,
+        ["--home", str(home), *args],
+        input=stdin,
+        catch_exceptions=False,
+        obj={"settings": {"password_cost": LOW_COST}},
+    )
 
 
 def accounts_of(home: Path) -> Accounts:
@@ -47,7 +58,18 @@ def test_user_add_reads_the_password_twice_or_from_stdin(runner: CliRunner, home
     assert accounts.authenticate("ola", PASSWORD + "x") is None
     assert accounts.authenticate("per", PASSWORD) is None
     stored = accounts.db.execute("SELECT password_hash FROM users ORDER BY name").fetchall()
-    assert [row[0][:31] for row in stored] == ["$argon2id$v=19$m=65536,t=3,p=4$"] * 2
+    assert [row[0][:30] for row in stored] == ["$argon2id$v=19$m=1024,t=1,p=1$"] * 2
+
+
+def test_the_cli_hashes_at_argon2s_default_cost_unless_told(runner: CliRunner, home: Path) -> None:
+    def cost(h: PasswordHasher) -> tuple[object, ...]:
+        return (h.time_cost, h.memory_cost, h.parallelism, h.hash_len, h.salt_len, h.type)
+
+    assert cost(password_hasher(PasswordCost())) == cost(PasswordHasher())
+    args = ["--home", str(home), "user", "add", "kari", "--role", "admin", "--password-stdin"]
+    assert runner.invoke(cli, args, input=PASSWORD).exit_code == 0
+    stored = accounts_of(home).db.execute("SELECT password_hash FROM users").fetchone()[0]
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 @pytest.mark.parametrize(

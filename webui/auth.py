@@ -37,6 +37,7 @@ from archive.accounts import (
     SignInRequiredError,
     User,
     connect_accounts,
+    password_hasher,
     utc_now,
 )
 from archive.errors import QueryError
@@ -93,7 +94,7 @@ def install_auth(app: Flask, config: ArchiveConfig) -> None:
     app.extensions[ACCOUNTS_KEY] = Accounts(
         connect_accounts(config.catalog_path),
         clock=clock,
-        hasher=app.config.get("PASSWORD_HASHER"),  # tests pass cheaper argon2 parameters
+        hasher=app.config.get("PASSWORD_HASHER") or password_hasher(config.password_cost),
     )
     app.extensions[THROTTLE_KEY] = SignInThrottle(
         clock, free=app.config.get("SIGN_IN_FREE_TRIES", 5)

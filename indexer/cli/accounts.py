@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from archive import open_archive
-from archive.accounts import ROLES, Accounts, check_password, connect_accounts
+from archive.accounts import ROLES, Accounts, check_password, connect_accounts, password_hasher
 from archive.errors import ArchiveError
 
 from .group import cli, load_config
@@ -37,7 +37,7 @@ def accounts(ctx: click.Context) -> Iterator[Accounts]:
     except ArchiveError as exc:
         raise click.ClickException(exc.message) from exc
     try:
-        yield Accounts(db)
+        yield Accounts(db, hasher=password_hasher(config.password_cost))
     except ArchiveError as exc:
         raise click.ClickException(exc.message) from exc
     finally:

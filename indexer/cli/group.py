@@ -35,8 +35,10 @@ class ArchiveGroup(click.Group):
 
 
 def load_config(ctx: click.Context) -> ArchiveConfig:
+    """The config of --home; `settings` preset in click's obj (a program embedding the CLI, a
+    test's lower password cost) fill in the ArchiveConfig fields no option sets."""
     obj: dict[str, Any] = ctx.obj
-    return ArchiveConfig(home=obj["home"], gazetteer=obj.get("gazetteer"))
+    return ArchiveConfig(home=obj["home"], gazetteer=obj.get("gazetteer"), **obj["settings"])
 
 
 def open_home(ctx: click.Context) -> Archive:
@@ -79,4 +81,9 @@ def parse_day(value: str | None, option: str) -> date | None:
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None, gazetteer: Path | None) -> None:
     """Regionarkiv: a searchable archive of Norwegian regional council documents."""
-    ctx.obj = {"home": resolve_home(home), "gazetteer": gazetteer}
+    preset: dict[str, Any] = ctx.obj if isinstance(ctx.obj, dict) else {}
+    ctx.obj = {
+        "home": resolve_home(home),
+        "gazetteer": gazetteer,
+        "settings": dict(preset.get("settings", {})),
+    }
