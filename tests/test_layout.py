@@ -8,6 +8,7 @@ left out on purpose (its plain-Whoosh baseline imports Whoosh to measure it), an
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -33,9 +34,10 @@ LANGUAGE_WHOOSH = {
 }
 
 
-def imported_modules(path: Path) -> set[str]:
-    """Absolute module names a file imports."""
-    return modules_in(path.read_text("utf-8"), path)
+@cache
+def imported_modules(path: Path) -> frozenset[str]:
+    """Absolute module names a file imports (each file is parsed once per session)."""
+    return frozenset(modules_in(path.read_text("utf-8"), path))
 
 
 def modules_in(source: str, path: Path) -> set[str]:
@@ -54,8 +56,9 @@ def modules_in(source: str, path: Path) -> set[str]:
     return found
 
 
-def sources(package: str) -> list[Path]:
-    return sorted((ROOT / package).rglob("*.py"))
+@cache
+def sources(package: str) -> tuple[Path, ...]:
+    return tuple(sorted((ROOT / package).rglob("*.py")))
 
 
 def top(name: str) -> str:

@@ -22,6 +22,7 @@ from .auth import install_auth
 from .editing import install_editing
 from .extension import app_archive, install_archive
 from .i18n import DEFAULT_LANGUAGE, install_formatting, select_locale
+from .templating import TEMPLATE_CACHE
 from .upload import install_upload
 
 __all__ = ["app_archive", "create_app"]
@@ -65,6 +66,7 @@ def create_app(
     passes the indexer's); without one the upload routes answer 503.
     """
     app = Flask(__name__)
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": TEMPLATE_CACHE}
     app.config.from_mapping(
         BABEL_DEFAULT_LOCALE=DEFAULT_LANGUAGE,
         BABEL_DEFAULT_TIMEZONE="Europe/Oslo",
