@@ -121,6 +121,10 @@ class Archive:
         """Where the store keeps a document's original."""
         return self.store.path_for(doc.sha256)
 
+    def page_text(self, doc_id: str, number: int) -> str:
+        """The text of one page (numbered from 1); "" when the document has no such page."""
+        return self.catalog.page_text(doc_id, number=number)
+
     def ids_with_status(self, status: str) -> list[str]:
         """Ids of the documents with this status (`needs_ocr`), in id order."""
         return self.catalog.ids_with_status(status)

@@ -122,3 +122,50 @@ def test_private_whoosh_modules_stay_in_internals() -> None:
 )
 def test_imports_are_resolved_against_the_package(source: str, expected: set[str]) -> None:
     assert modules_in(source, ENGINE / "probe.py") == expected
+
+
+# The parts of an Archive behind its front door: webui and indexer call Archive's verbs.
+ARCHIVE_PARTS = {"catalog", "store", "index"}
+PRIVATE_MODULES = ("archive.catalog", "archive.store")
+
+
+def reaches_behind(source: str, path: Path) -> list[str]:
+    """`x.catalog.y`, `x.store.y` or `x.index.y` in a source: a part of an Archive used
+    directly (by whatever name the archive has there), with its line."""
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno} uses .{node.value.attr}.{node.attr}"
+        for node in ast.walk(ast.parse(source, str(path)))
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr in ARCHIVE_PARTS
+    ]
+
+
+def test_web_ui_and_indexer_use_only_the_front_door() -> None:
+    behind = [
+        found
+        for package in ("webui", "indexer")
+        for path in sources(package)
+        for found in reaches_behind(path.read_text("utf-8"), path)
+    ]
+    imports = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for package in ("webui", "indexer")
+        for path in sources(package)
+        for name in sorted(imported_modules(path))
+        if name.startswith(PRIVATE_MODULES)
+    ]
+    assert behind + imports == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("archive.catalog.get(doc_id)", ["webui/probe.py:1 uses .catalog.get"]),
+        ("self.archive.store.path_for(sha)", ["webui/probe.py:1 uses .store.path_for"]),
+        ("arc.index.doc_count()", ["webui/probe.py:1 uses .index.doc_count"]),
+        ("archive.get(doc_id); words.index('x'); archive.original_path(doc)", []),
+    ],
+)
+def test_reaching_behind_the_front_door_is_seen(source: str, expected: list[str]) -> None:
+    assert reaches_behind(source, ROOT / "webui" / "probe.py") == expected

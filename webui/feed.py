@@ -83,7 +83,7 @@ def atom_feed() -> Response:
     results = archive.search(
         params.to_request(page_size=FEED_SIZE, with_facets=False, include_restricted=False)
     )
-    docs = archive.catalog.get_many([h.id for h in results.hits])
+    docs = archive.get_many([h.id for h in results.hits])
     hits = [h for h in results.hits if h.id in docs]
     page_url = public_url(url_for("views.search", **params.link_args(sort="relevance")))
     self_path = url_for("feed.atom_feed", **params.link_args(sort="relevance"))

@@ -51,7 +51,7 @@ def search() -> str:
     results = archive.search(params.to_request(include_restricted=may_see_restricted()))
     check_page_exists(params, results)
     if not params.q:  # no words to show in context: the opening of each body, past letterheads
-        opening = partial(archive.catalog.page_text, number=1)
+        opening = partial(archive.page_text, number=1)
         hits = tuple(
             replace(hit, snippet=str(escape(body_opening(opening(hit.id))))) for hit in results.hits
         )
@@ -139,7 +139,7 @@ def original(doc_id: str) -> Response:
     doc = visible_document(doc_id, with_pages=False)
     if not SHA256.fullmatch(doc.sha256):
         raise NotFoundError(f"the original of {doc_id} has no valid checksum in the catalog")
-    path = archive.store.path_for(doc.sha256)
+    path = archive.original_path(doc)
     if not path.is_file():
         raise NotFoundError(f"the original of {doc_id} is missing from the store")
     media_type = doc.media_type or "application/octet-stream"

@@ -13,9 +13,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from archive import sha256_file
 from archive.errors import ArchiveError
 from archive.search import preanalyse
-from archive.store import sha256_file
 
 from ..extract import Extraction, extract_text, opening_pages
 from ..gazetteer import Gazetteer, load_gazetteer

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
-from archive import Archive
-from archive.catalog import PathRecord, utcnow
+from archive import Archive, PathRecord
 from archive.errors import StoreError
 from archive.filenames import path_text
 from archive.models import Document, Evidence, Metadata
@@ -200,7 +200,7 @@ class BatchWriter:
             pages=extraction.pages,
             status="needs_ocr" if extraction.needs_ocr else "ok",
             metadata=apply_overrides(result.metadata, self.options),
-            ingested_at=utcnow(),
+            ingested_at=datetime.now(UTC).replace(microsecond=0),
             page_count=len(extraction.pages),
             ocr_pages=result.ocr_pages,
             access=access,
