@@ -125,6 +125,10 @@ class Archive:
         """The text of one page (numbered from 1); "" when the document has no such page."""
         return self.catalog.page_text(doc_id, number=number)
 
+    def region_counts(self) -> dict[str, int]:
+        """How many documents each region has, for the regions that documents have."""
+        return self.catalog.list_counts("regions")
+
     def ids_with_status(self, status: str) -> list[str]:
         """Ids of the documents with this status (`needs_ocr`), in id order."""
         return self.catalog.ids_with_status(status)

@@ -108,7 +108,7 @@ def test_search_filters_only_newest_first(runner: CliRunner, home: Path, docs: P
 def test_search_text_output(runner: CliRunner, home: Path, docs: Path) -> None:
     indexed(runner, home, docs)
     lines = run(runner, home, "search", "vedtas").output.splitlines()
-    assert lines[0] == "1 documents found (showing 1-1)"
+    assert lines[0] == "1 document found (showing 1-1)"
     assert lines[2] == "1. " + lines[2][3:]
     assert "minutes | 2017-02-24 | Sør-Troms | referat.txt, page 1" in lines[3]
     assert "*vedtas*" in lines[5]

@@ -80,13 +80,14 @@ def test_cli_says_once_how_to_install_tesseract(
     result = runner.invoke(cli, ["--home", home, "index", "--workers", "1", str(scan)])
     assert result.exit_code == 0
     assert result.output.splitlines()[1:] == [
-        "1 documents have pages without text (status needs_ocr)",
-        "  Tesseract is not installed; install it with "
-        "`apt-get install tesseract-ocr tesseract-ocr-nor poppler-utils` and run `arkiv ocr`",
+        "1 document has pages without text (status needs_ocr); their words cannot be found "
+        "until OCR reads them",
+        "  Tesseract is not installed: install it with "
+        "`apt-get install tesseract-ocr tesseract-ocr-nor poppler-utils`, then run `arkiv ocr`",
     ]
     later = runner.invoke(cli, ["--home", home, "ocr"])
     assert later.exit_code == 1
-    assert "1 documents wait for OCR, but Tesseract is not installed" in later.output
+    assert "1 document waits for OCR, but Tesseract is not installed" in later.output
 
 
 @needs_ocr_tools

@@ -8,15 +8,20 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from archive import open_archive
-from archive.accounts import ROLES, Accounts, check_password, connect_accounts, password_hasher
 from archive.errors import ArchiveError
 
+if TYPE_CHECKING:
+    from archive.accounts import Accounts
+
 from .group import cli, load_config
+
+# archive.accounts.ROLES, written out so that `arkiv --help` need not load argon2 (a test holds
+# the two equal).
+ROLE_NAMES = ("editor", "admin")
 
 
 def cli_actor() -> str:
@@ -30,6 +35,9 @@ def cli_actor() -> str:
 @contextmanager
 def accounts(ctx: click.Context) -> Iterator[Accounts]:
     """The accounts of the archive in --home (created on first use), closed afterwards."""
+    from archive.accounts import Accounts, connect_accounts, password_hasher
+    from archive.home import open_archive
+
     config = load_config(ctx)
     try:
         open_archive(config).close()  # creates the archive (and its catalog) if need be
@@ -50,6 +58,8 @@ def read_password(*, from_stdin: bool) -> str:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    from archive.accounts import check_password
+
     try:
         return check_password(password)
     except ArchiveError as exc:
@@ -68,7 +78,7 @@ def user_group() -> None:
 
 @user_group.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do.")
+@click.option("--role", type=click.Choice(ROLE_NAMES), required=True, help="What the user may do.")
 @PASSWORD_STDIN
 @click.pass_context
 def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:

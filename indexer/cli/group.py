@@ -8,12 +8,15 @@ import re
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from archive import Archive, ArchiveConfig, open_archive, resolve_home
+from archive.config import ArchiveConfig, resolve_home
 from archive.errors import ArchiveError, QueryError
+
+if TYPE_CHECKING:
+    from archive.home import Archive
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -42,8 +45,26 @@ def load_config(ctx: click.Context) -> ArchiveConfig:
 
 
 def open_home(ctx: click.Context) -> Archive:
-    """Open the archive of --home read-write, creating the home on first use."""
+    """Open the archive of --home read-write, creating the home on first use (`index`)."""
+    from archive.home import open_archive
+
     return open_archive(load_config(ctx))
+
+
+def open_existing(ctx: click.Context) -> Archive:
+    """Open the archive of --home for a command that needs one; where there is none, say so
+    and exit 2 without making one."""
+    config = load_config(ctx)
+    if not config.catalog_path.is_file():
+        fail(f"{config.home}: no archive here; run `arkiv index` first", 2)
+    from archive.home import open_archive
+
+    return open_archive(config)
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 document`, `2 documents` (`plural` where adding an s is wrong)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 def echo_json(value: Any) -> None:

@@ -12,7 +12,7 @@ from archive.models import DOCTYPES, SORT_ORDERS, Document, SearchRequest, Searc
 from archive.serialization import document_record, hit_record
 
 from ..terminal import TEXT_LAYOUT, printable
-from .group import cli, echo_json, open_home, parse_day
+from .group import cli, counted, echo_json, fail, open_existing, parse_day
 
 MARK = re.compile(r"<mark[^>]*>(.*?)</mark>", re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
@@ -68,8 +68,9 @@ def search_cmd(
         page_size=limit,
         include_restricted=True,
     )
-    archive = open_home(ctx)
+    archive = open_existing(ctx)
     try:
+        check_regions(regions, archive.region_counts())
         results = archive.search(request)
     finally:
         archive.close()
@@ -79,11 +80,29 @@ def search_cmd(
     print_hits(request, results)
 
 
+def check_regions(wanted: tuple[str, ...], known: dict[str, int]) -> None:
+    """Exit 2 for a --region no document has (ignoring case and æøå), naming those that do."""
+    from archive.language.analysis import words
+    from archive.language.vocabulary import name_key
+
+    keys = {name_key(words(name)) for name in known}
+    unknown = [name for name in wanted if name_key(words(name)) not in keys]
+    if unknown:
+        names = ", ".join(sorted(known)) or "none yet"
+        fail(
+            printable(
+                f"no document has the region {', '.join(map(repr, unknown))}; "
+                f"the regions in this archive are: {names}"
+            ),
+            2,
+        )
+
+
 def print_hits(request: SearchRequest, results: SearchResults) -> None:
     color = sys.stdout.isatty()
     first = (results.page - 1) * results.page_size
     shown = f"{first + 1}-{first + len(results.hits)}" if results.hits else "0"
-    click.echo(f"{results.total} documents found (showing {shown})")
+    click.echo(f"{counted(results.total, 'document')} found (showing {shown})")
     if results.suggestion:
         click.echo(f"Did you mean: {results.suggestion}")
     for n, hit in enumerate(results.hits, start=first + 1):
@@ -116,7 +135,7 @@ def document_json(doc: Document, *, with_text: bool) -> dict[str, Any]:
 @click.pass_context
 def show_cmd(ctx: click.Context, doc_id: str, as_json: bool, with_text: bool) -> None:
     """Every field of one document."""
-    archive = open_home(ctx)
+    archive = open_existing(ctx)
     try:
         doc = archive.get(doc_id)
     finally:
@@ -144,7 +163,7 @@ def show_cmd(ctx: click.Context, doc_id: str, as_json: bool, with_text: bool) ->
 @click.pass_context
 def export_cmd(ctx: click.Context) -> None:
     """Every document's metadata as JSON Lines on standard output."""
-    archive = open_home(ctx)
+    archive = open_existing(ctx)
     try:
         for record in archive.export():
             echo_json(record)
@@ -158,7 +177,7 @@ def export_cmd(ctx: click.Context) -> None:
 @click.pass_context
 def stats_cmd(ctx: click.Context, as_json: bool, places: bool) -> None:
     """Counts by document type, region and year, and sizes on disk."""
-    archive = open_home(ctx)
+    archive = open_existing(ctx)
     try:
         stats = archive.stats()
         if places:  # a hint for gazetteer.toml; see indexer/regions.py

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,12 +14,15 @@ from archive.access import checked_access
 from archive.errors import ArchiveError
 from archive.models import DOCTYPES
 
-from ..extract import MAX_FILE_CHARS
-from ..ingest import FileResult, IngestOptions, IngestReport, default_workers, ingest_paths
-from ..ocr import ocr_install_hint
 from ..terminal import printable
 from .accounts import cli_actor
-from .group import cli, echo_json, fail, open_home
+from .group import cli, counted, echo_json, fail, open_existing, open_home
+
+if TYPE_CHECKING:
+    from ..ingest import FileResult, IngestReport
+
+# indexer.extract.MAX_FILE_CHARS in MB, written out so that `--help` need not import pdfminer.
+MAX_TEXT_MB = 32
 
 
 @cli.command("index")
@@ -33,7 +37,7 @@ from .group import cli, echo_json, fail, open_home
 @click.option(
     "--max-text-mb",
     type=click.IntRange(1, 1000),
-    default=MAX_FILE_CHARS // 1_000_000,
+    default=MAX_TEXT_MB,
     show_default=True,
     help="Refuse a file with more text than this many million characters.",
 )
@@ -71,6 +75,8 @@ def index_cmd(
         access, ground = checked_access("restricted" if restricted else "public", legal_ground)
     except ArchiveError as exc:
         fail(exc.message.replace("legal_ground:", "--legal-ground:", 1))
+    from ..ingest import IngestOptions, default_workers, ingest_paths
+
     options = IngestOptions(
         regions=regions,
         doctype=doctype,  # type: ignore[arg-type]  # click.Choice guarantees a DocType
@@ -116,26 +122,43 @@ def progress_bar(results: Iterable[FileResult], total: int) -> Iterator[FileResu
 
 
 def print_report(report: IngestReport) -> None:
+    from ..ocr import ocr_install_hint
+
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{len(report.failed)} failed ({report.pages} pages read)"
+        f"{len(report.failed)} failed ({counted(report.pages, 'page')} read)"
     )
     if report.duplicates:
-        click.echo(f"{report.duplicates} files repeat documents already in the archive")
+        repeat = "repeats a document" if report.duplicates == 1 else "repeat documents"
+        click.echo(f"{counted(report.duplicates, 'file')} {repeat} already in the archive")
     if report.needs_ocr:
-        click.echo(f"{len(report.needs_ocr)} documents have pages without text (status needs_ocr)")
+        have = "has" if len(report.needs_ocr) == 1 else "have"
+        click.echo(
+            f"{counted(len(report.needs_ocr), 'document')} {have} pages without text "
+            "(status needs_ocr); their words cannot be found until OCR reads them"
+        )
         if report.ocr_missing:
             click.echo(
-                f"  Tesseract is not installed; install it with `{ocr_install_hint()}` "
-                "and run `arkiv ocr`"
+                f"  Tesseract is not installed: install it with `{ocr_install_hint()}`, "
+                "then run `arkiv ocr`"
             )
+        else:
+            click.echo("  run `arkiv ocr` to read them (it can take a minute a page)")
     for failure in report.failed:
-        click.echo(printable(f"failed: {failure.path}: {failure.error}"), err=True)
+        click.echo(
+            printable(f"failed: {failure.path}: {reason(failure.path, failure.error)}"), err=True
+        )
     if report.log_path:
         click.echo(
-            f"{len(report.traces)} unexpected errors; their tracebacks are in {report.log_path}",
+            f"{counted(len(report.traces), 'unexpected error')}; "
+            f"the tracebacks are in {report.log_path}",
             err=True,
         )
+
+
+def reason(path: str, error: str) -> str:
+    """An error without the file name it starts with (the failure line names the path)."""
+    return error.removeprefix(f"{PurePath(path).name}: ")
 
 
 @cli.command("remove")
@@ -147,10 +170,8 @@ def remove_cmd(
     ctx: click.Context, doc_ids: tuple[str, ...], reason: str | None, wait: float
 ) -> None:
     """Take documents out of the catalog and the index; unused originals are deleted."""
-    from .accounts import cli_actor
-
     actor = cli_actor()
-    archive = open_home(ctx)
+    archive = open_existing(ctx)
     missing = []
     try:
         with archive.writing(wait=wait):
@@ -173,13 +194,13 @@ def remove_cmd(
 @click.pass_context
 def reindex_cmd(ctx: click.Context, wait: float) -> None:
     """Rebuild the search index from the catalog, without reading the files again."""
-    archive = open_home(ctx)
+    archive = open_existing(ctx)
     try:
         with archive.writing(wait=wait):
             count = archive.reindex()
     finally:
         archive.close()
-    click.echo(f"reindexed {count} documents")
+    click.echo(f"reindexed {counted(count, 'document')}")
 
 
 @cli.command("check")
@@ -188,7 +209,7 @@ def reindex_cmd(ctx: click.Context, wait: float) -> None:
 @click.pass_context
 def check_cmd(ctx: click.Context, repair: bool, wait: float) -> None:
     """Check that catalog, stored originals and index agree; exit 1 if they do not."""
-    archive = open_home(ctx)
+    archive = open_existing(ctx)
     try:
         with archive.writing(wait=wait) if repair else nullcontext():
             report = archive.check(repair=repair)
@@ -209,9 +230,11 @@ def check_cmd(ctx: click.Context, repair: bool, wait: float) -> None:
 @click.pass_context
 def ocr_cmd(ctx: click.Context, password: str | None, wait: float) -> None:
     """Read the pages without a text layer of documents stored as needs_ocr."""
+    from ..ingest import IngestOptions
+    from ..ocr import ocr_install_hint
     from ..rescan import ocr_pending_documents
 
-    archive = open_home(ctx)
+    archive = open_existing(ctx)
     try:
         with archive.writing(wait=wait):
             report = ocr_pending_documents(archive, IngestOptions(password=password))
@@ -219,10 +242,14 @@ def ocr_cmd(ctx: click.Context, password: str | None, wait: float) -> None:
         archive.close()
     if report.pending and not report.done and not report.failed:
         fail(
-            f"{len(report.pending)} documents wait for OCR, but Tesseract is not installed: "
+            f"{counted(len(report.pending), 'document')} "
+            f"{'waits' if len(report.pending) == 1 else 'wait'} for OCR, but Tesseract is not "
+            "installed: "
             f"`{ocr_install_hint()}`"
         )
-    click.echo(f"{len(report.done)} documents read by OCR, {len(report.pending)} still pending")
+    click.echo(
+        f"{counted(len(report.done), 'document')} read by OCR, {len(report.pending)} still pending"
+    )
     for doc_id, error in report.failed:
         click.echo(f"failed: {doc_id}: {error}", err=True)
     sys.exit(1 if report.failed else 0)
@@ -233,7 +260,7 @@ def ocr_cmd(ctx: click.Context, password: str | None, wait: float) -> None:
 @click.pass_context
 def upgrade_cmd(ctx: click.Context, wait: float) -> None:
     """Bring an archive made by an older release to this release's catalog schema."""
-    archive = open_home(ctx)
+    archive = open_existing(ctx)
     try:
         before = archive.schema_version
         with archive.writing(wait=wait):  # taking the write lock upgrades

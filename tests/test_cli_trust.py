@@ -1,0 +1,137 @@
+"""The CLI a new user meets: no archive made by reading, a quick --help, unknown regions named,
+counts in good English, failure lines that say each thing once, and what to do after them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from archive.accounts import ROLES
+from indexer.cli import cli
+from indexer.cli.accounts import ROLE_NAMES
+
+from .conftest import REPO, MakePdf
+from .test_ingest import MINUTES, NOTICE
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "arkiv"
+
+
+def run(runner: CliRunner, home: Path, *args: str) -> Result:
+    return runner.invoke(cli, ["--home", str(home), *args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "vindkraft"],
+        ["show", "abc123"],
+        ["export"],
+        ["stats"],
+        ["check"],
+        ["reindex"],
+        ["remove", "abc123"],
+        ["ocr"],
+        ["upgrade"],
+    ],
+)
+def test_commands_on_a_home_without_an_archive_say_so_and_make_none(
+    runner: CliRunner, home: Path, args: list[str]
+) -> None:
+    result = run(runner, home, *args)
+    assert (result.exit_code, result.output) == (
+        2,
+        f"Error: {home}: no archive here; run `arkiv index` first\n",
+    )
+    assert not home.exists()
+
+
+def test_help_loads_neither_the_engine_nor_the_indexer() -> None:
+    code = (
+        "import sys\n"
+        "from indexer.cli import cli\n"
+        "try:\n"
+        "    cli(['--help'], prog_name='arkiv')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('whoosh', 'numpy', 'pdfminer', 'argon2', 'flask', 'indexer.ingest',"
+        " 'archive.home', 'archive.search')\n"
+        "print([m for m in heavy if m in sys.modules], file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.startswith("Usage: arkiv [OPTIONS] COMMAND [ARGS]...")
+    assert done.stderr == "[]\n"
+
+
+def test_the_role_names_of_the_cli_are_the_archives() -> None:
+    assert ROLE_NAMES == ROLES
+
+
+@pytest.fixture
+def two(tmp_path: Path, home: Path, runner: CliRunner, make_pdf: MakePdf) -> Path:
+    """An archive of two one-page documents, in Ofoten and in Sør-Troms."""
+    docs = tmp_path / "docs"
+    make_pdf(docs / "innkalling.pdf", [NOTICE])
+    (docs / "referat.txt").write_text(MINUTES, "utf-8")
+    assert run(runner, home, "index", "--workers", "1", str(docs)).exit_code == 0
+    return docs
+
+
+def test_an_unknown_region_is_named_with_the_known_ones(
+    runner: CliRunner, home: Path, two: Path
+) -> None:
+    result = run(runner, home, "search", "--region", "Foo", "næringsplan")
+    assert (result.exit_code, result.output) == (
+        2,
+        "Error: no document has the region 'Foo'; the regions in this archive are: "
+        "Ofoten, Sør-Troms\n",
+    )
+    result = run(runner, home, "search", "--region", "sor-troms", "--json", "næringsplan")
+    assert result.exit_code == 0
+    assert [h["filename"] for h in json.loads(result.output)["hits"]] == ["referat.txt"]
+
+
+def test_counts_are_singular_for_one(runner: CliRunner, home: Path, tmp_path: Path) -> None:
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / "referat.txt").write_text(MINUTES, "utf-8")
+    result = run(runner, home, "index", "--workers", "1", str(one))
+    assert result.output == "1 added, 0 updated, 0 unchanged, 0 failed (1 page read)\n"
+    assert run(runner, home, "search", "vedtas").output.splitlines()[0] == (
+        "1 document found (showing 1-1)"
+    )
+    assert run(runner, home, "reindex").output == "reindexed 1 document\n"
+    assert run(runner, home, "search", "vindkraft").output == "0 documents found (showing 0)\n"
+
+
+def test_a_failure_line_names_the_file_once(runner: CliRunner, home: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "x.zip").write_bytes(b"PK\x03\x04" + bytes(60))
+    result = run(runner, home, "index", "--workers", "1", str(docs))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"failed: {docs / 'x.zip'}: unsupported file type: a ZIP archive or Office document "
+        "(DOCX, XLSX, ODT)\n"
+    )
+
+
+def test_pages_without_text_say_what_to_do_next(
+    runner: CliRunner, home: Path, tmp_path: Path, make_pdf: MakePdf
+) -> None:
+    make_pdf(tmp_path / "docs" / "skann.pdf", [NOTICE, ""])
+    result = run(runner, home, "index", "--workers", "1", "--no-ocr", str(tmp_path / "docs"))
+    assert result.output.splitlines()[1:] == [
+        "1 document has pages without text (status needs_ocr); their words cannot be found "
+        "until OCR reads them",
+        "  run `arkiv ocr` to read them (it can take a minute a page)",
+    ]
