@@ -135,3 +135,47 @@ def test_pages_without_text_say_what_to_do_next(
         "until OCR reads them",
         "  run `arkiv ocr` to read them (it can take a minute a page)",
     ]
+
+
+def pdf_with_a_bad_matrix(path: Path) -> Path:
+    """A PDF whose page has a `cm` operator with names for numbers: pdfminer reads the text
+    and logs a warning. The operator replaces a text run of the same length, so that the
+    cross-reference offsets still hold."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_compression(False)
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "Innkalling til møte i Ofoten regionråd\n" + "X" * 27 + "\nSted: Narvik")
+    data = bytes(pdf.output())
+    bad = data.replace(b"(" + b"X" * 27 + b")", b"() Tj /a /b /c /d /e /f cm ()")
+    assert len(bad) == len(data) and bad != data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bad)
+    return path
+
+
+BAD_MATRIX = (
+    "Cannot concatenate matrix to current transformation matrix because not all values in "
+    "(/'a', /'b', /'c', /'d', /'e', /'f') can be parsed as floats"
+)
+
+
+def test_pdfminer_warnings_go_with_their_file(
+    runner: CliRunner, home: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    path = pdf_with_a_bad_matrix(tmp_path / "docs" / "skjev.pdf")
+    result = run(runner, home, "index", "--workers", "1", str(path.parent))
+    assert result.exit_code == 0
+    assert result.stderr == f"warning: {path}: {BAD_MATRIX}\n"
+    assert capfd.readouterr().err == ""  # nothing printed past the summary (or the bar)
+    path.write_bytes(path.read_bytes().replace(b"Sted", b"STED"))
+    result = run(runner, home, "index", "--workers", "1", "--json", str(path.parent))
+    assert json.loads(result.stdout) == {
+        "added": 0,
+        "updated": 1,
+        "unchanged": 0,
+        "failed": [],
+        "warnings": [{"path": str(path), "message": BAD_MATRIX}],
+    }

@@ -148,6 +148,8 @@ def print_report(report: IngestReport) -> None:
         click.echo(
             printable(f"failed: {failure.path}: {reason(failure.path, failure.error)}"), err=True
         )
+    for warning in report.warnings:
+        click.echo(printable(f"warning: {warning.path}: {warning.message}"), err=True)
     if report.log_path:
         click.echo(
             f"{counted(len(report.traces), 'unexpected error')}; "

@@ -48,6 +48,14 @@ class Failure:
 
 
 @dataclass
+class FileWarning:
+    """Something a library said while reading a file (pdfminer's log), kept with the file."""
+
+    path: str
+    message: str
+
+
+@dataclass
 class IngestReport:
     """Counts of one run; `to_json` is the CLI's documented shape."""
 
@@ -55,6 +63,7 @@ class IngestReport:
     updated: int = 0
     unchanged: int = 0
     failed: list[Failure] = field(default_factory=list)
+    warnings: list[FileWarning] = field(default_factory=list)
     duplicates: int = 0  # same content seen at a new path, counted as unchanged too
     pages: int = 0
     needs_ocr: list[str] = field(default_factory=list)
@@ -65,12 +74,15 @@ class IngestReport:
     seen_ids: set[str] = field(default_factory=set)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "added": self.added,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "failed": [{"path": f.path, "error": f.error} for f in self.failed],
         }
+        if self.warnings:  # only then, so that the usual shape stays as it was
+            out["warnings"] = [{"path": w.path, "message": w.message} for w in self.warnings]
+        return out
 
 
 @dataclass(frozen=True)
@@ -102,3 +114,4 @@ class FileResult:
     # The text fields' index analysis, done here rather than in the single writer process.
     preanalysis: Preanalysis | None = None
     trace: str | None = None  # the traceback of an unexpected error (a bug of ours)
+    warnings: tuple[str, ...] = ()  # what pdfminer logged while reading this file

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import ctypes
+import logging
 import multiprocessing
 import os
 import signal
 import sys
 import traceback
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
@@ -73,7 +77,9 @@ def process_file(task: FileTask) -> FileResult:
     signal.alarm(options.file_timeout)
     name = Path(task.path).name
     try:
-        return read_file(task, _worker_state["known"], _worker_state["gazetteer"], options)
+        with library_warnings() as said:
+            result = read_file(task, _worker_state["known"], _worker_state["gazetteer"], options)
+        return replace(result, warnings=said.messages()) if said.records else result
     except FileTimeout:
         return FileResult(task, error=f"{name}: gave up after {options.file_timeout} s")
     except RecursionError:
@@ -88,6 +94,47 @@ def process_file(task: FileTask) -> FileResult:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class Heard(logging.Handler):
+    """Collects what a library logs while one file is read."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(" ".join(record.getMessage().split()))
+
+    def messages(self) -> tuple[str, ...]:
+        """Each message once, with how often it came (a warning per page is common)."""
+        counts = Counter(self.records)
+        return tuple(m if n == 1 else f"{m} ({n} times)" for m, n in counts.items())
+
+
+# The libraries whose logged warnings are about the file being read.
+LIBRARY_LOGGERS = ("pdfminer",)
+
+
+@contextmanager
+def library_warnings() -> Iterator[Heard]:
+    """pdfminer's warnings while a file is read, kept for that file's line in the summary
+    instead of printed into the progress bar without a file name."""
+    heard = Heard()
+    loggers = [logging.getLogger(name) for name in LIBRARY_LOGGERS]
+    saved = [(lg.propagate, lg.level) for lg in loggers]
+    for lg in loggers:
+        lg.addHandler(heard)
+        lg.propagate = False
+        if lg.level == logging.NOTSET or lg.level > logging.WARNING:
+            lg.setLevel(logging.WARNING)
+    try:
+        yield heard
+    finally:
+        for lg, (propagate, level) in zip(loggers, saved, strict=True):
+            lg.removeHandler(heard)
+            lg.propagate = propagate
+            lg.setLevel(level)
 
 
 def read_file(

@@ -14,7 +14,7 @@ from archive.filenames import path_text
 from archive.models import Document, Evidence, Metadata
 
 from ..walk import walk_paths
-from .types import Failure, FileResult, FileTask, IngestOptions, IngestReport
+from .types import Failure, FileResult, FileTask, FileWarning, IngestOptions, IngestReport
 
 
 def plan_tasks(archive: Archive, paths: Sequence[Path], report: IngestReport) -> list[FileTask]:
@@ -132,6 +132,7 @@ class BatchWriter:
     def apply(self, result: FileResult) -> None:
         """Record one worker result: a failure, a known content at a path, or a new document."""
         task = result.task
+        self.report.warnings += [FileWarning(task.path, m) for m in result.warnings]
         if result.error:
             # path_text: an error may quote the file's real name.
             self.report.failed.append(Failure(task.path, path_text(result.error)))
