@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import time
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from archive.errors import EncryptedError, ExtractionError
@@ -133,8 +133,10 @@ def ocr_pdf_pages(
     timeout: float = 60.0,
     dpi: int = 300,
     lang: str = "nor",
+    on_page: Callable[[int], None] | None = None,
 ) -> OcrResult:
-    """Read the given 1-based pages of a PDF with OCR; raise only if the PDF cannot be opened."""
+    """Read the given 1-based pages of a PDF with OCR; raise only if the PDF cannot be opened.
+    `on_page` is told each page number when that page is done (a progress bar)."""
     if any(n < 1 for n in page_numbers):
         raise ValueError(f"page numbers are 1-based, got {list(page_numbers)}")
     if timeout <= 0 or dpi <= 0:
@@ -146,6 +148,8 @@ def ocr_pdf_pages(
         except _PageError as exc:
             log.warning("%s: page %d: %s", path.name, number, exc)
             result.failures[number] = str(exc)
+        if on_page is not None:
+            on_page(number)
     return result
 
 

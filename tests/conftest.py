@@ -136,6 +136,7 @@ SLOW_TESTS = {
     # thousands of generated sentences in every office encoding: seconds, for a property that
     # only a change to the decoding can break
     "test_norwegian_text_decodes_exactly_in_every_office_encoding",
+    "test_ingest_tells_of_each_page_ocr_reads",  # OCR
 }
 
 

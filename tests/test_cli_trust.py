@@ -3,20 +3,26 @@ counts in good English, failure lines that say each thing once, and what to do a
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from archive import Archive
 from archive.accounts import ROLES
 from indexer.cli import cli
 from indexer.cli.accounts import ROLE_NAMES
 
 from .conftest import REPO, MakePdf
 from .test_ingest import MINUTES, NOTICE
+from .test_ocr import MINUTES as SCANNED
+from .test_ocr import needs_ocr_tools, write_scanned_pdf
 
 
 @pytest.fixture
@@ -179,3 +185,49 @@ def test_pdfminer_warnings_go_with_their_file(
         "failed": [],
         "warnings": [{"path": str(path), "message": BAD_MATRIX}],
     }
+
+
+def test_the_progress_bar_moves_with_each_page_ocr_reads(tmp_path: Path) -> None:
+    from indexer.cli.writing import ProgressBar
+    from indexer.extract import extract_text
+    from indexer.ingest import FileResult
+    from indexer.ingest.types import FileTask
+
+    screen = io.StringIO()
+    bar = ProgressBar(screen)
+    pdf = tmp_path / "to.pdf"
+    from .conftest import write_pdf
+
+    write_pdf(pdf, ["Side en", "Side to"])
+    done = FileResult(FileTask(str(pdf), 1, 0.0), extraction=extract_text(pdf))
+    shown = []
+
+    def results() -> Iterator[FileResult]:
+        for number in (1, 2, 3):  # three pages of a long scan, before any file is done
+            bar.page(number)
+            shown.append(screen.getvalue().rsplit("\r", 1)[-1])
+        yield done
+
+    assert list(bar(results(), total=2)) == [done]
+    figures = [re.findall(r"pages=\d+, ocr=\d+", line) for line in shown]
+    assert figures == [["pages=0, ocr=1"], ["pages=0, ocr=2"], ["pages=0, ocr=3"]]
+    assert re.findall(r"pages=\d+, ocr=\d+", screen.getvalue())[-1] == "pages=2, ocr=3"
+
+
+@needs_ocr_tools
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ingest_tells_of_each_page_ocr_reads(
+    tmp_path: Path, archive: Archive, workers: int
+) -> None:
+    from indexer.ingest import IngestOptions, ingest_paths
+
+    (tmp_path / "skann").mkdir()
+    scan = write_scanned_pdf(tmp_path / "skann" / "referat.pdf", SCANNED)
+    note = tmp_path / "skann" / "notat.txt"
+    note.write_text(MINUTES, "utf-8")
+    pages: list[int] = []
+    with archive.writing():
+        report = ingest_paths(
+            archive, [scan, note], IngestOptions(workers=workers), on_page=pages.append
+        )
+    assert (report.added, report.failed, pages) == (2, [], [1])

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -90,11 +91,15 @@ def index_cmd(
         actor=cli_actor(),
     )
     archive = open_home(ctx)
-    show_progress = sys.stderr.isatty() and not as_json
+    bar = ProgressBar() if sys.stderr.isatty() and not as_json else None
     try:
         with archive.writing(wait=wait):
             report = ingest_paths(
-                archive, list(paths), options, progress=progress_bar if show_progress else None
+                archive,
+                list(paths),
+                options,
+                progress=bar,
+                on_page=bar.page if bar else None,
             )
     except KeyboardInterrupt:
         fail("interrupted; run the same command again to finish (nothing is lost)", 130)
@@ -107,18 +112,42 @@ def index_cmd(
     sys.exit(1 if report.failed else 0)
 
 
-def progress_bar(results: Iterable[FileResult], total: int) -> Iterator[FileResult]:
-    """Files done, pages read, rate and time left on a terminal."""
-    from tqdm import tqdm
+class ProgressBar:
+    """Files done, pages read, rate and time left on a terminal. Pages read by OCR move it as
+    each is done, so a long scan does not leave it standing for minutes."""
 
-    pages = 0
-    with tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True) as bar:
-        for result in results:
-            if result.extraction is not None:
-                pages += len(result.extraction.pages)
-                bar.set_postfix(pages=pages, refresh=False)
-            bar.update(1)
-            yield result
+    def __init__(self, file: TextIO | None = None) -> None:
+        self.file = file or sys.stderr
+        self.pages = 0  # pages of the files done
+        self.ocr_pages = 0  # pages OCR has read so far, also of files still being read
+        self.lock = threading.Lock()  # pages come from a relay thread when workers run
+        self.bar: Any = None
+
+    def __call__(self, results: Iterable[FileResult], total: int) -> Iterator[FileResult]:
+        from tqdm import tqdm
+
+        with tqdm(total=total, unit="file", file=self.file, dynamic_ncols=True) as self.bar:
+            for result in results:
+                with self.lock:
+                    if result.extraction is not None:
+                        self.pages += len(result.extraction.pages)
+                    self.bar.set_postfix(self.figures(), refresh=False)
+                    self.bar.update(1)
+                yield result
+
+    def page(self, number: int) -> None:
+        """One more page read by OCR: show it now."""
+        with self.lock:
+            self.ocr_pages += 1
+            if self.bar is not None:
+                self.bar.set_postfix(self.figures(), refresh=True)
+
+    def figures(self) -> dict[str, int]:
+        return (
+            {"pages": self.pages, "ocr": self.ocr_pages}
+            if self.ocr_pages
+            else {"pages": self.pages}
+        )
 
 
 def print_report(report: IngestReport) -> None:

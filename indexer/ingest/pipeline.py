@@ -5,10 +5,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from archive import Archive, ArchiveConfig
 from archive.home import INDEX_BATCH, INDEX_BULK_BATCH
@@ -26,14 +28,20 @@ def ingest_paths(
     options: IngestOptions,
     *,
     progress: Callable[[Iterable[FileResult], int], Iterator[FileResult]] | None = None,
+    on_page: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Index files and folders into an archive the caller holds the write lock of."""
+    """Index files and folders into an archive the caller holds the write lock of.
+
+    `progress` wraps the results as they come (a bar of files); `on_page` is called for each
+    page OCR reads, while its file is still being read (so that a long scan moves the bar)."""
     report = IngestReport()
     tasks = plan_tasks(archive, paths, report)
     writer = BatchWriter(archive, options, report)
     gazetteer = gazetteer_file(archive.config)
     load_gazetteer(gazetteer)  # fail early, in the parent, on a malformed gazetteer file
-    results = run_workers(tasks, archive, options, str(gazetteer) if gazetteer else None)
+    results = run_workers(
+        tasks, archive, options, str(gazetteer) if gazetteer else None, on_page=on_page
+    )
     if progress is not None:
         results = progress(results, len(tasks))
     received = 0
@@ -98,23 +106,52 @@ def chunked(items: Iterable[FileResult], size: int) -> Iterator[list[FileResult]
 
 
 def run_workers(
-    tasks: list[FileTask], archive: Archive, options: IngestOptions, gazetteer: str | None
+    tasks: list[FileTask],
+    archive: Archive,
+    options: IngestOptions,
+    gazetteer: str | None,
+    *,
+    on_page: Callable[[int], None] | None = None,
 ) -> Iterator[FileResult]:
     """Results in completion order from a process pool (or in process for one worker)."""
     known = archive.known_hashes()
     if not tasks:
         return
     if options.workers <= 1 or len(tasks) == 1:
-        init_worker(known, gazetteer, options)
+        init_worker(known, gazetteer, options, on_page)
         for task in tasks:
             yield process_file(task)
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    pages: Any = context.SimpleQueue() if on_page is not None else None
+    relay = None
+    if on_page is not None:
+        relay = threading.Thread(target=relay_pages, args=(pages, on_page), daemon=True)
+        relay.start()
+    try:
+        yield from run_pool(
+            tasks, context, options, (known, gazetteer, options, pages and pages.put)
+        )
+    finally:
+        if relay is not None:
+            pages.put(None)
+            relay.join()
+
+
+def relay_pages(pages: Any, on_page: Callable[[int], None]) -> None:
+    """Pass the page numbers the workers put on the queue to `on_page`, until a None."""
+    while (number := pages.get()) is not None:
+        on_page(number)
+
+
+def run_pool(
+    tasks: list[FileTask], context: Any, options: IngestOptions, initargs: tuple[Any, ...]
+) -> Iterator[FileResult]:
     with ProcessPoolExecutor(
         max_workers=options.workers,
         mp_context=context,
         initializer=init_pool_worker,
-        initargs=(known, gazetteer, options),
+        initargs=initargs,
     ) as pool:
         # Keep a bounded window of files in flight so memory stays flat on huge runs, but
         # wide enough that the workers go on extracting while this process spends seconds

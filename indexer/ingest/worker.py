@@ -10,7 +10,7 @@ import signal
 import sys
 import traceback
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -31,21 +31,29 @@ _worker_state: dict[str, Any] = {}
 
 
 def init_worker(
-    known_shas: frozenset[str], gazetteer_path: str | None, options: IngestOptions
+    known_shas: frozenset[str],
+    gazetteer_path: str | None,
+    options: IngestOptions,
+    on_page: Callable[[int], None] | None = None,
 ) -> None:
-    """Load what every file needs once per worker process."""
+    """Load what every file needs once per worker process; `on_page` is told of each page
+    OCR has read (in a pool: the `put` of a queue the parent reads)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    _worker_state["on_page"] = on_page
     _worker_state["known"] = known_shas
     _worker_state["gazetteer"] = load_gazetteer(Path(gazetteer_path) if gazetteer_path else None)
     _worker_state["options"] = options
 
 
 def init_pool_worker(
-    known_shas: frozenset[str], gazetteer_path: str | None, options: IngestOptions
+    known_shas: frozenset[str],
+    gazetteer_path: str | None,
+    options: IngestOptions,
+    on_page: Callable[[int], None] | None = None,
 ) -> None:
     """Set up a worker process of the pool: it dies with the ingest that started it."""
     die_with_parent()
-    init_worker(known_shas, gazetteer_path, options)
+    init_worker(known_shas, gazetteer_path, options, on_page)
 
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -176,7 +184,11 @@ def apply_ocr(
     """Fill the pages without a text layer with Tesseract's reading of them."""
     try:
         read = ocr_pdf_pages(
-            path, extraction.pages_needing_ocr, password=password, timeout=OCR_PAGE_TIMEOUT
+            path,
+            extraction.pages_needing_ocr,
+            password=password,
+            timeout=OCR_PAGE_TIMEOUT,
+            on_page=_worker_state.get("on_page"),
         )
     except ArchiveError:
         return extraction, ()
