@@ -231,3 +231,38 @@ def test_ingest_tells_of_each_page_ocr_reads(
             archive, [scan, note], IngestOptions(workers=workers), on_page=pages.append
         )
     assert (report.added, report.failed, pages) == (2, [], [1])
+
+
+# -- real documents nobody here wrote: whole-path checks of the classes in issue 11 -------------
+
+MARKDOWN_MINUTES = """# Møtereferat – styremøte i Ofoten regionråd 08.03.2024
+
+**Sted:** Narvik rådhus
+
+## Agenda
+
+1. Godkjenning av innkalling og saksliste
+2. Regional transportplan for Ofoten
+
+## Vedtak
+
+- Transportplanen tas til orientering.
+"""
+
+
+def test_markdown_minutes_are_indexed_as_minutes_and_found(
+    runner: CliRunner, home: Path, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "referat-styremote.md").write_text(MARKDOWN_MINUTES, "utf-8")
+    assert run(runner, home, "index", "--workers", "1", str(docs)).exit_code == 0
+    [record] = [json.loads(line) for line in run(runner, home, "export").output.splitlines()]
+    assert (record["doctype"], record["title"], record["meeting_date"], record["regions"]) == (
+        "minutes",
+        "Møtereferat – styremøte i Ofoten regionråd 08.03.2024",
+        "2024-03-08",
+        ["Ofoten"],
+    )
+    hits = json.loads(run(runner, home, "search", "--json", "transportplan").output)["hits"]
+    assert [h["filename"] for h in hits] == ["referat-styremote.md"]
