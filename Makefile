@@ -26,11 +26,16 @@ demo: venv ## Index the bundled samples into ./arkiv-data and serve them on http
 	@echo "Open http://127.0.0.1:$(PORT)/ (Ctrl-C stops the server)"
 	$(BIN)/arkiv --home $(HOME_DIR) serve --port $(PORT)
 
+# pytest rewrites the asserts of every test module: with PYTHONDONTWRITEBYTECODE set (some
+# shells and containers set it) that is redone on every run, about 4 s of CPU; the caches go to
+# __pycache__/, which git ignores.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
+
 test: venv ## Run the whole test suite (what CI runs)
-	$(BIN)/pytest -q
+	$(PYTEST) -q
 
 test-fast: venv ## The unit tests without corpus, browser, OCR and evaluation (the edit loop)
-	$(BIN)/pytest -q -m "not slow and not browser"
+	$(PYTEST) -q -m "not slow and not browser"
 
 lint: venv ## ruff
 	$(BIN)/ruff check .
