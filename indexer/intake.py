@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from archive import Archive, ArchiveConfig, open_archive
-from archive.catalog import utcnow
 from archive.errors import ArchiveError
 from archive.intake import IncomingFile, IntakeOptions, IntakeResult
 
@@ -162,7 +162,7 @@ def record_upload(
         paths=(f"{UPLOAD_PATH_PREFIX}{doc_id}/{name}",),
         access=options.access,
         legal_ground=options.legal_ground if options.access == "restricted" else None,
-        ingested_at=utcnow(),
+        ingested_at=datetime.now(UTC).replace(microsecond=0),
     )
     writer.close()
     try:

@@ -142,7 +142,7 @@ def test_corrections_survive_reindex(
     runner: CliRunner, config: ArchiveConfig, indexed: str
 ) -> None:
     correct_with_cli(runner, config, indexed)
-    assert arkiv(runner, config.home, "reindex") == "reindexed 1 documents\n"
+    assert arkiv(runner, config.home, "reindex") == "reindexed 1 document\n"
     assert effective(config, indexed) == CORRECTED
     assert "ok: catalog, originals and index agree" in arkiv(runner, config.home, "check")
 
@@ -380,7 +380,7 @@ def test_corrections_survive_arkiv_ocr_reading_a_scan(
         assert archive.get(doc_id).metadata.meeting_date is None  # no text yet
     arkiv(runner, config.home, "edit", doc_id, "--meeting-date", "2016-03-16",
           "--doctype", "notice")  # fmt: skip
-    assert arkiv(runner, config.home, "ocr").startswith("1 documents read by OCR")
+    assert arkiv(runner, config.home, "ocr").startswith("1 document read by OCR")
     with open_archive(config, readonly=True) as archive:
         read = archive.catalog.get(doc_id, extracted=True)
         assert (read.status, read.metadata.meeting_date, read.metadata.doctype) == (

@@ -211,11 +211,11 @@ def test_the_index_summary_says_why_a_file_was_given_up(tmp_path: Path) -> None:
         cli, ["--home", str(home), "index", "--max-text-mb", "1", "--no-ocr", str(folder)]
     )
     assert result.exit_code == 1, result.output
-    summary = "1 added, 0 updated, 0 unchanged, 2 failed (1 pages read)"
+    summary = "1 added, 0 updated, 0 unchanged, 2 failed (1 page read)"
     assert result.stdout.splitlines()[0] == summary
     assert sorted(result.stderr.splitlines()) == [
-        f"failed: {folder / 'bombe.pdf'}: bombe.pdf: {BOMB_REASON}",
-        f"failed: {folder / 'lang.txt'}: lang.txt: refused: its text is longer than "
+        f"failed: {folder / 'bombe.pdf'}: {BOMB_REASON}",
+        f"failed: {folder / 'lang.txt'}: refused: its text is longer than "
         "1,000,000 characters, the per-file limit (arkiv index --max-text-mb)",
     ]
     with open_archive(home, readonly=True) as archive:

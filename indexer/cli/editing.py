@@ -10,8 +10,6 @@ from archive import ArchiveConfig
 from archive.corrections import EDITABLE_FIELDS, PlaceNames
 from archive.models import ACCESS_LEVELS, DOCTYPES
 
-from ..gazetteer import load_gazetteer
-from ..ingest import gazetteer_file
 from ..terminal import printable
 from .accounts import cli_actor
 from .group import cli, echo_json, open_home
@@ -19,6 +17,9 @@ from .group import cli, echo_json, open_home
 
 def gazetteer_names(config: ArchiveConfig) -> PlaceNames:
     """The region and kommune names of the archive's gazetteer (shipped and local)."""
+    from ..gazetteer import load_gazetteer
+    from ..ingest import gazetteer_file
+
     places = load_gazetteer(gazetteer_file(config))
     return PlaceNames(
         frozenset(places.regions),

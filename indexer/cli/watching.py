@@ -6,15 +6,17 @@ import signal
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from archive.models import DOCTYPES
 
-from ..ingest import IngestOptions
 from ..terminal import printable
-from ..watch import Watch, WatchEvent, run_watch
 from .group import cli, open_home
+
+if TYPE_CHECKING:
+    from ..watch import WatchEvent
 
 
 def print_event(event: WatchEvent) -> None:
@@ -55,6 +57,9 @@ def watch_cmd(
     no_ocr: bool,
 ) -> None:
     """Index new and changed files in FOLDERS as they arrive, until Ctrl-C or SIGTERM."""
+    from ..ingest import IngestOptions
+    from ..watch import Watch, run_watch
+
     options = IngestOptions(
         regions=regions,
         doctype=doctype,  # type: ignore[arg-type]  # click.Choice guarantees a DocType
