@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from archive.accounts import Accounts, connect_accounts
+from tests.browser_support import CHROMIUM, launched, served, watched_page
 from tests.webui_support import REFERAT, add_documents
-from webui import app_archive, create_app
-from webui.auth import app_accounts
+from webui import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 NAME, PASSWORD = "kari", "kari-sitt-lange-passord"
 
 pytestmark = [
@@ -25,7 +20,7 @@ pytestmark = [
 
 if CHROMIUM.exists():
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect
 
 
 @pytest.fixture(scope="module")
@@ -39,39 +34,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     Accounts(db).add_user(NAME, "admin", PASSWORD, actor="cli:test")
     db.close()
     app = create_app(config)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        app_archive(app).close()
-        app_accounts(app).db.close()
+    with served(app) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    args = ["--disable-gpu", "--no-first-run"] + (["--no-sandbox"] if os.geteuid() == 0 else [])
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=args
-        )
-        yield launched
-        launched.close()
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    opened = context.new_page()
-    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    yield opened
-    context.close()
-    assert [e for e in errors if "status of 401" not in e] == [], "console errors (CSP?)"
+    with watched_page(browser, allowed="status of 401") as opened:
+        yield opened
 
 
 def sign_in(page: Page, site: str, password: str = PASSWORD) -> None:

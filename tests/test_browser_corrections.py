@@ -3,21 +3,17 @@ av", undo it, remove with a reason; axe on the edit and remove pages."""
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from archive import ArchiveConfig
 from archive.accounts import Accounts, connect_accounts
+from tests.browser_support import CHROMIUM, launched, served, watched_page
 from tests.webui_support import INNKALLING, REFERAT, add_documents
-from webui import app_archive, create_app
-from webui.auth import app_accounts
+from webui import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 NAME, PASSWORD = "kari", "kari-sitt-lange-passord"
 
 pytestmark = [
@@ -27,7 +23,7 @@ pytestmark = [
 
 if CHROMIUM.exists():
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect
 
 
 @pytest.fixture
@@ -38,41 +34,22 @@ def site(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     Accounts(db).add_user(NAME, "editor", PASSWORD, actor="cli:test")
     db.close()
     app = create_app(config)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", ids
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        app_archive(app).close()
-        app_accounts(app).db.close()
+    with served(app) as address:
+        yield address, ids
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    args = ["--disable-gpu", "--no-first-run"] + (["--no-sandbox"] if os.geteuid() == 0 else [])
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=args
-        )
-        yield launched
-        launched.close()
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     # Tests ask for `site` before `page`: the server outlives the page, whose last requests
     # (the favicon of a 404 page) would otherwise meet a closed socket.
-    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    opened = context.new_page()
-    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    yield opened
-    context.close()
-    assert [e for e in errors if "status of 40" not in e] == [], "console errors (CSP?)"
+    with watched_page(browser, allowed="status of 40") as opened:
+        yield opened
 
 
 def sign_in(page: Page, site: str, doc_id: str) -> None:

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from werkzeug.serving import make_server
 
 from archive import ArchiveConfig
-from webui import app_archive, create_app
+from tests.browser_support import CHROMIUM, launched, served, watched_page
+from webui import create_app
 
 from .test_meetings_catalog import OFOTEN, labelled_copy, run
 from .test_meetings_web import SEPTEMBER, september_notice
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,7 +21,7 @@ pytestmark = [
 
 if CHROMIUM.exists():
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect
 
 
 @pytest.fixture(scope="module")
@@ -38,38 +33,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     assert run(CliRunner(), root / "arkiv", "index", "--workers", "1", str(docs)).exit_code == 0
     app = create_app(ArchiveConfig(home=root / "arkiv"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        app_archive(app).close()
+    with served(app) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    args = ["--disable-gpu", "--no-first-run"] + (["--no-sandbox"] if os.geteuid() == 0 else [])
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=args
-        )
-        yield launched
-        launched.close()
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    opened = context.new_page()
-    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    yield opened
-    context.close()
-    assert errors == [], "the page logged errors (a CSP violation?)"
+    with watched_page(browser) as opened:
+        yield opened
 
 
 AXE_PAGES = [

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from werkzeug.serving import make_server
 
 from archive import ArchiveConfig
 from archive.accounts import Accounts, connect_accounts
 from indexer.intake import UploadIntake
+from tests.browser_support import CHROMIUM, launched, served, watched_page
 from tests.conftest import write_pdf
 from tests.webui_support import REFERAT, add_documents
-from webui import app_archive, create_app
-from webui.auth import app_accounts
+from webui import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 NAME, PASSWORD = "kari", "kari-sitt-lange-passord"
 TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
@@ -30,7 +26,7 @@ pytestmark = [
 
 if CHROMIUM.exists():
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect
 
 
 @pytest.fixture(scope="module")
@@ -44,39 +40,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(
         config, {"PASSWORD_HASHER": TEST_HASHER}, intake=UploadIntake(config, use_ocr=False)
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        app_archive(app).close()
-        app_accounts(app).db.close()
+    with served(app) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    args = ["--disable-gpu", "--no-first-run"] + (["--no-sandbox"] if os.geteuid() == 0 else [])
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=args
-        )
-        yield launched
-        launched.close()
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    opened = context.new_page()
-    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    yield opened
-    context.close()
-    assert errors == [], "console errors (CSP?)"
+    with watched_page(browser) as opened:
+        yield opened
 
 
 def sign_in(page: Page, site: str) -> None:
