@@ -19,13 +19,13 @@ from indexer.ingest import IngestOptions, ingest_paths
 from webui import app_archive, create_app
 from webui.auth import app_accounts
 
-from .test_auth import TEST_HASHER
+from .test_auth import TEST_HASHER, sign_in
 
 WORD = "tareskogkartlegging"
 LEGAL_GROUND = "Offl. § 13 jf. fvl. § 13"
 ATTACHMENT = "Søknad tareskog Tysfjord.txt"
 MEETING = meeting_id("Ofoten regionråd", date(2016, 6, 10))
-EDITOR = "redaktor"
+EDITOR, PASSWORD = "redaktor", "redaktor-passord-1"
 
 NOTICE = """OFOTEN REGIONRÅD
 Kongens gate 44, 8514 Narvik
@@ -114,7 +114,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict
         archive.set_access(secret.id, "restricted", LEGAL_GROUND, actor="cli:test")
     facts = {"id": secret.id, "title": secret.metadata.title}
     db = connect_accounts(config.catalog_path)
-    Accounts(db, hasher=TEST_HASHER).add_user(EDITOR, "editor", "redaktor-passord-1", actor="t")
+    Accounts(db, hasher=TEST_HASHER).add_user(EDITOR, "editor", PASSWORD, actor="t")
     db.close()
     app = create_app(config, {"TESTING": True, "PASSWORD_HASHER": TEST_HASHER})
     yield app, facts
@@ -174,6 +174,10 @@ def test_an_anonymous_reader_learns_only_the_count(site: tuple[Flask, dict[str, 
     text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert f"1 dokument unntatt offentlighet, hjemmel: {LEGAL_GROUND}" in text
     api = client.get(f"/api/meetings/{MEETING}").get_json()
+    assert [(d["filename"], d["role"]) for d in api["documents"]] == [
+        ("Innkalling Ofoten regionråd 10. juni 2016.txt", "notice"),
+        ("Protokoll Ofoten regionråd 10.06.2016.txt", "minutes"),
+    ]
     assert api["withheld"] == {"count": 1, "legal_grounds": [LEGAL_GROUND]}
     # The case only the attachment cites: that a withheld document cites it, and nothing more.
     assert client.get("/api/cases/2016/99").get_json() == {
@@ -197,7 +201,15 @@ def test_a_signed_in_editor_sees_the_attachment(site: tuple[Flask, dict[str, str
     headers = {"Authorization": f"Bearer {token}"}
     client = app.test_client()
     api = client.get(f"/api/meetings/{MEETING}", headers=headers).get_json()
-    assert facts["id"] in str(api)
+    assert [(d["id"], d["role"]) for d in api["documents"]][2] == (facts["id"], "attachment")
     assert api["withheld"] == {"count": 0, "legal_grounds": []}
     case = client.get("/api/cases/2016/99", headers=headers).get_json()
-    assert facts["id"] in str(case)
+    assert [d["id"] for d in case["documents"]] == [facts["id"]]
+    assert case["withheld"] == {"count": 0, "legal_grounds": []}
+    # Signed in on the web: the meeting page names the attachment, marked.
+    browser = app.test_client()
+    assert sign_in(browser, EDITOR, PASSWORD).status_code == 303
+    page = browser.get(f"/moter/{MEETING}").get_data(as_text=True)
+    assert facts["title"] in page
+    assert '<span class="tag tag--restricted">Unntatt offentlighet</span>' in page
+    assert "dokument unntatt offentlighet, hjemmel" not in page

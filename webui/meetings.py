@@ -159,16 +159,16 @@ def meeting_page(meeting_id: str) -> str:
     neighbours = {
         key: archive.meeting(data[key]) if data[key] else None for key in ("previous", "next")
     }
-    titles = {
-        doc.id: doc.metadata.title or doc.filename
-        for doc in archive.get_many([d["id"] for d in data["documents"]]).values()
-    }
+    docs = archive.get_many([d["id"] for d in data["documents"]]).values()
+    titles = {doc.id: doc.metadata.title or doc.filename for doc in docs}
+    restricted = {doc.id for doc in docs if doc.access == "restricted"}  # an editor's, marked
     return render_template(
         "meeting.html",
         meeting=data,
         day=date.fromisoformat(data["date"]),
         neighbours=neighbours,
         titles=titles,
+        restricted=restricted,
         role_label=role_label,
         withheld=withheld_text(data["withheld"]),
         item_anchor=item_anchor,
