@@ -213,3 +213,8 @@ def test_a_signed_in_editor_sees_the_attachment(site: tuple[Flask, dict[str, str
     assert facts["title"] in page
     assert '<span class="tag tag--restricted">Unntatt offentlighet</span>' in page
     assert "dokument unntatt offentlighet, hjemmel" not in page
+    case_page = browser.get("/saker/2016/99").get_data(as_text=True)
+    assert facts["title"] in case_page
+    assert '<span class="tag tag--restricted">Unntatt offentlighet</span>' in case_page
+    anonymous = app.test_client().get("/saker/2016/99").get_data(as_text=True)
+    assert "tag--restricted" not in anonymous

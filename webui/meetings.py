@@ -178,10 +178,13 @@ def meeting_page(meeting_id: str) -> str:
 @bp.get("/saker/<path:number>")
 def case_page(number: str) -> str:
     """Every item and document that cites an archive case, in time order."""
-    data = case_json(current_archive(), number, may_see_restricted=may_see_restricted())
+    archive = current_archive()
+    data = case_json(archive, number, may_see_restricted=may_see_restricted())
+    docs = archive.get_many([d["id"] for d in data["documents"]]).values()
     return render_template(
         "case.html",
         case=data,
+        restricted={doc.id for doc in docs if doc.access == "restricted"},  # an editor's
         day_of=lambda text: date.fromisoformat(text) if text else None,
         withheld=withheld_text(data["withheld"]),
         item_anchor=item_anchor,
