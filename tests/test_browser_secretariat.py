@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from werkzeug.serving import make_server
+from werkzeug.serving import ThreadedWSGIServer, make_server
 
 from archive import ArchiveConfig
 from archive.accounts import Accounts, connect_accounts
@@ -49,6 +49,9 @@ def site(tmp_path: Path) -> Iterator[str]:
         config, {"PASSWORD_HASHER": TEST_HASHER}, intake=UploadIntake(config, use_ocr=False)
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # server_close() then waits for the request threads: none reads the catalog as it closes.
+    assert isinstance(server, ThreadedWSGIServer)
+    server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
