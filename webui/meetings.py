@@ -159,16 +159,16 @@ def meeting_page(meeting_id: str) -> str:
     neighbours = {
         key: archive.meeting(data[key]) if data[key] else None for key in ("previous", "next")
     }
-    titles = {
-        doc.id: doc.metadata.title or doc.filename
-        for doc in archive.get_many([d["id"] for d in data["documents"]]).values()
-    }
+    docs = archive.get_many([d["id"] for d in data["documents"]]).values()
+    titles = {doc.id: doc.metadata.title or doc.filename for doc in docs}
+    restricted = {doc.id for doc in docs if doc.access == "restricted"}  # an editor's, marked
     return render_template(
         "meeting.html",
         meeting=data,
         day=date.fromisoformat(data["date"]),
         neighbours=neighbours,
         titles=titles,
+        restricted=restricted,
         role_label=role_label,
         withheld=withheld_text(data["withheld"]),
         item_anchor=item_anchor,
@@ -178,10 +178,13 @@ def meeting_page(meeting_id: str) -> str:
 @bp.get("/saker/<path:number>")
 def case_page(number: str) -> str:
     """Every item and document that cites an archive case, in time order."""
-    data = case_json(current_archive(), number, may_see_restricted=may_see_restricted())
+    archive = current_archive()
+    data = case_json(archive, number, may_see_restricted=may_see_restricted())
+    docs = archive.get_many([d["id"] for d in data["documents"]]).values()
     return render_template(
         "case.html",
         case=data,
+        restricted={doc.id for doc in docs if doc.access == "restricted"},  # an editor's
         day_of=lambda text: date.fromisoformat(text) if text else None,
         withheld=withheld_text(data["withheld"]),
         item_anchor=item_anchor,
