@@ -30,6 +30,10 @@ def served(app: Flask) -> Iterator[str]:
     """The app on a loopback port in a thread, its address; the app's archive (and account
     tables, where it has them) closed afterwards."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Request threads are joined at server_close, so none still reads the catalog or the
+    # account tables when they are closed below.
+    server.daemon_threads = False
+    server.block_on_close = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -34,17 +34,22 @@ def hits(home: Path, words: list[str]) -> list[int]:
         return [arch.search(SearchRequest(query=w)).total for w in words]
 
 
+FAILURES: list[str] = []  # what the failed searches raised, for the assertion messages
+
+
 def search_while(home: Path, writer: subprocess.Popen[str], query: str) -> tuple[int, int, int]:
     """Search `query` until the writer process ends: (searches, failures, zero-hit answers)."""
     searches = failures = empty = 0
+    FAILURES.clear()
     with open_archive(ArchiveConfig(home=home), readonly=True) as arch:
         while writer.poll() is None or searches == 0:
             searches += 1
             try:
                 if arch.search(SearchRequest(query=query)).total == 0:
                     empty += 1
-            except Exception:  # what a web request would have answered with a 500
+            except Exception as exc:  # what a web request would have answered with a 500
                 failures += 1
+                FAILURES.append(f"{type(exc).__name__}: {exc}")
     writer.communicate()
     return searches, failures, empty
 
@@ -62,7 +67,7 @@ def test_searches_during_a_reindex_answer_from_the_old_index(built: Path) -> Non
     reindex = start(built, "reindex")
     searches, failures, empty = search_while(built, reindex, "unik7")
     assert reindex.returncode == 0
-    assert (failures, empty) == (0, 0), f"{searches} searches"
+    assert (failures, empty) == (0, 0), f"{searches} searches; {FAILURES[:3]}"
     assert searches > 1
     assert hits(built, ["unik7", "unik149"]) == [1, 1]
 
@@ -94,6 +99,6 @@ def test_searches_during_a_removal_never_fail(tmp_path: Path) -> None:
     remove = start(home, "remove", *[i for i in ids if i != keep])
     searches, failures, empty = search_while(home, remove, "unik3")
     assert remove.returncode == 0
-    assert (failures, empty) == (0, 0), f"{searches} searches"
+    assert (failures, empty) == (0, 0), f"{searches} searches; {FAILURES[:3]}"
     assert ids_of(home) == [keep]
     assert arkiv(home, "check").stdout == OK

@@ -286,9 +286,24 @@ class SearchIndex:
 
     # -- reading ---------------------------------------------------------------------------
 
+    @contextmanager
+    def pinned(self) -> Iterator[Searcher]:
+        """One searcher for a whole operation: inside the block `searcher()` is not refreshed,
+        so nothing the operation already took from it (a reader, a vocabulary, a schema) is
+        closed under it by a writer's commit in between."""
+        searcher = self.searcher()
+        depth = getattr(self._local, "pins", 0)
+        self._local.pins = depth + 1
+        try:
+            yield searcher
+        finally:
+            self._local.pins = depth
+
     def searcher(self) -> Searcher:
-        """This thread's searcher, refreshed when the index has changed."""
+        """This thread's searcher, refreshed when the index has changed (not while pinned)."""
         current: Searcher | None = getattr(self._local, "searcher", None)
+        if current is not None and int(getattr(self._local, "pins", 0)) > 0:
+            return current
         if current is not None and getattr(self._local, "searcher_ix", None) is not self.ix:
             # `clear` made a new index whose generations count from the start again: a
             # searcher of the old one would take its own generation for up to date.
@@ -338,7 +353,7 @@ class SearchIndex:
         """What a reader who may not see restricted documents may match (None: everything).
         An index written before documents had an access field (see check_schema) hides the
         catalog's restricted ids instead, until `arkiv reindex` adds the field."""
-        if "access" in self.ix.schema:
+        if "access" in self.schema:
             return PUBLIC
         hidden = sorted(self.restricted_ids())
         return Not(Or([Term("id", i) for i in hidden])) if hidden else None
@@ -348,7 +363,7 @@ class SearchIndex:
         searcher = self.searcher()
         reader = searcher.reader()
         current: VisibleVocabulary | None = getattr(self._local, "public_vocabulary", None)
-        if current is None or current.reader is not reader or "access" not in self.ix.schema:
+        if current is None or current.reader is not reader or "access" not in self.schema:
             visible = self._tables.of(searcher).public_mask(searcher, self.public_query())
             current = self._local.public_vocabulary = VisibleVocabulary(reader, visible)
         return current
@@ -441,9 +456,10 @@ class SearchIndex:
         """Run a request; page text and titles come from the catalog, not stored fields.
         Past the time limit the search is abandoned with SearchTimeoutError."""
         load_language_data()
-        check_schema(self.schema)
-        with time_limit(self.time_limit):
-            return self.run_search(request, page_texts, titles)
+        with self.pinned():
+            check_schema(self.schema)
+            with time_limit(self.time_limit):
+                return self.run_search(request, page_texts, titles)
 
     def run_search(
         self, request: SearchRequest, page_texts: PageTexts, titles: TitleSource
@@ -566,8 +582,9 @@ class SearchIndex:
     def highlight_terms(self, request: SearchRequest) -> frozenset[str]:
         """The `view:term` keys (see archive.language.analysis.key) of the terms a request's
         text can match, for marking them in a document; malformed text raises QueryError."""
-        _, text_query = self.build_query(request)
-        return self.match_keys(text_query)
+        with self.pinned():
+            _, text_query = self.build_query(request)
+            return self.match_keys(text_query)
 
     def snippet(
         self,
@@ -610,8 +627,9 @@ class SearchIndex:
         None when every word is already spelled as in the index. Unless include_restricted,
         only the words and names of public documents count."""
         try:
-            vocabulary = self.vocabulary() if include_restricted else self.public_vocabulary()
-            return suggest_query(text, vocabulary)
+            with self.pinned():
+                vocabulary = self.vocabulary() if include_restricted else self.public_vocabulary()
+                return suggest_query(text, vocabulary)
         except ArchiveError:  # a suggestion is optional; never fail a search for it
             return None
 
@@ -620,8 +638,13 @@ class SearchIndex:
     ) -> list[str]:
         """Ids of documents similar to one document, by its most significant words; unless
         include_restricted, only public documents, and none for a restricted one."""
-        check_schema(self.schema)
-        searcher = self.searcher()
+        with self.pinned() as searcher:
+            check_schema(searcher.schema)
+            return self.similar_ids(searcher, doc_id, text, limit, include_restricted)
+
+    def similar_ids(
+        self, searcher: Searcher, doc_id: str, text: str, limit: int, include_restricted: bool
+    ) -> list[str]:
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
             return []
