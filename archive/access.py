@@ -47,11 +47,6 @@ def is_visible(doc: Document, *, include_restricted: bool) -> bool:
     return include_restricted or doc.access == "public"
 
 
-def restricted_ids(catalog: Catalog) -> frozenset[str]:
-    """Ids of the restricted documents (none in a catalog from before the access column)."""
-    return catalog.restricted_ids()
-
-
 def access_value(doc: Document) -> dict[str, Any]:
     """A document's access as the audit log records it, before and after a change."""
     return {"access": doc.access, "legal_ground": doc.legal_ground}

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .access import checked_access, is_visible, restricted_ids, write_access
+from .access import checked_access, is_visible, write_access
 from .catalog import Catalog, PathRecord, failures, utcnow
 from .catalog import meetings as meeting_tables
 from .config import ArchiveConfig
@@ -59,6 +59,8 @@ class Archive:
     def __init__(self, config: ArchiveConfig, *, readonly: bool = False) -> None:
         self.config = config
         self.readonly = readonly
+        self._writing = False  # inside `writing()`: meetings are regrouped when it ends
+        self._meetings_stale = False
         if not readonly:
             config.home.mkdir(parents=True, exist_ok=True)
         elif not config.catalog_path.exists():
@@ -66,7 +68,7 @@ class Archive:
         self.store = OriginalStore(config.originals_dir)
         self.catalog = Catalog(config.catalog_path, readonly=readonly)
         self.index = open_backend(
-            config, readonly=readonly, restricted_ids=lambda: restricted_ids(self.catalog)
+            config, readonly=readonly, restricted_ids=self.catalog.restricted_ids
         )
         # Analyses an ingest's workers did of documents queued for the index, by document id;
         # each is dropped when its document's queued operation is applied (sync_index).
@@ -91,7 +93,13 @@ class Archive:
             self.catalog.upgrade()  # an older archive is upgraded by its first write
             self.sync_index()
             self.store.sweep(self.catalog.shas())
-            yield
+            self._writing = True
+            try:
+                yield
+            finally:
+                self._writing = False
+                if self._meetings_stale:  # once for the whole block, not per change
+                    self.refresh_meetings()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -114,7 +122,7 @@ class Archive:
         search time limit."""
         if include_restricted:
             return self.catalog.count(), self.index.doc_count()
-        hidden = len(restricted_ids(self.catalog))
+        hidden = len(self.catalog.restricted_ids())
         return self.catalog.count() - hidden, max(0, self.index.doc_count() - hidden)
 
     def original_path(self, doc: Document) -> Path:
@@ -256,7 +264,13 @@ class Archive:
         )
 
     def refresh_meetings(self) -> int:
-        """Regroup every document into meetings (deterministic); returns how many."""
+        """Regroup every document into meetings (deterministic); returns how many. Inside
+        `writing()` the regrouping waits for the end of the block (a removal of many ids
+        regroups once); returns 0 then."""
+        if self._writing:
+            self._meetings_stale = True
+            return 0
+        self._meetings_stale = False
         return meeting_tables.regroup(self.catalog)
 
     # -- writing (call inside `writing()`) ---------------------------------------------------

@@ -5,23 +5,19 @@ axe-core on each page visited."""
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from werkzeug.serving import ThreadedWSGIServer, make_server
 
 from archive import ArchiveConfig
 from archive.accounts import Accounts, connect_accounts
 from indexer.intake import UploadIntake
+from tests.browser_support import CHROMIUM, launched, served
 from tests.webui_support import REFERAT, add_documents
-from webui import app_archive, create_app
-from webui.auth import app_accounts
+from webui import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 NAME, PASSWORD = "kari", "kari-sitt-lange-passord"
 TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 WORD = "skjoldfjellsmolo"
@@ -35,7 +31,7 @@ pytestmark = [
 
 if CHROMIUM.exists():
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect
 
 
 @pytest.fixture
@@ -48,31 +44,14 @@ def site(tmp_path: Path) -> Iterator[str]:
     app = create_app(
         config, {"PASSWORD_HASHER": TEST_HASHER}, intake=UploadIntake(config, use_ocr=False)
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    # server_close() then waits for the request threads: none reads the catalog as it closes.
-    assert isinstance(server, ThreadedWSGIServer)
-    server.daemon_threads = False
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        app_archive(app).close()
-        app_accounts(app).db.close()
+    with served(app) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    args = ["--disable-gpu", "--no-first-run"] + (["--no-sandbox"] if os.geteuid() == 0 else [])
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=args
-        )
-        yield launched
-        launched.close()
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -10,6 +11,18 @@ from archive.meeting_records import case_json, meeting_json, meetings_json
 
 from ..terminal import printable
 from .group import cli, echo_json, open_home
+
+if TYPE_CHECKING:
+    from archive import Archive
+
+
+def read_record(ctx: click.Context, read: Callable[[Archive], dict[str, Any]]) -> dict[str, Any]:
+    """A record read from the archive in --home, which is closed again at once."""
+    archive = open_home(ctx)
+    try:
+        return read(archive)
+    finally:
+        archive.close()
 
 
 @cli.command("meetings")
@@ -22,17 +35,16 @@ def meetings_cmd(
     ctx: click.Context, region: str | None, body: str | None, year: int | None, as_json: bool
 ) -> None:
     """The meetings the documents make up, newest first."""
-    archive = open_home(ctx)
-    try:
-        data = meetings_json(
+    data = read_record(
+        ctx,
+        lambda archive: meetings_json(
             archive,
             region=region,
             body=body,
             year=str(year) if year else None,
             may_see_restricted=True,
-        )
-    finally:
-        archive.close()
+        ),
+    )
     if as_json:
         echo_json(data)
         return
@@ -49,11 +61,7 @@ def meetings_cmd(
 @click.pass_context
 def meeting_cmd(ctx: click.Context, meeting_id: str, as_json: bool) -> None:
     """One meeting: its body, date, documents and agenda with the decisions."""
-    archive = open_home(ctx)
-    try:
-        data = meeting_json(archive, meeting_id, may_see_restricted=True)
-    finally:
-        archive.close()
+    data = read_record(ctx, lambda a: meeting_json(a, meeting_id, may_see_restricted=True))
     if as_json:
         echo_json(data)
         return
@@ -70,11 +78,7 @@ def meeting_cmd(ctx: click.Context, meeting_id: str, as_json: bool) -> None:
 @click.pass_context
 def case_cmd(ctx: click.Context, number: str, as_json: bool) -> None:
     """The history of an archive case (2015/123): its items and the documents citing it."""
-    archive = open_home(ctx)
-    try:
-        data = case_json(archive, number, may_see_restricted=True)
-    finally:
-        archive.close()
+    data = read_record(ctx, lambda a: case_json(a, number, may_see_restricted=True))
     if as_json:
         echo_json(data)
         return
