@@ -3,23 +3,27 @@
 To add a field (body, meeting_id, access, ...): give `Metadata` (archive/models.py) its
 attribute, set it in its extractor (indexer/metadata.py), and add one `Field` to `FIELDS`. The
 catalog adds the column on the next write (`arkiv upgrade`), the record, `export`, the facets
-and the OpenAPI schema follow from the entry; a search backend reads `index_fields()`.
+and the OpenAPI schema follow from the entry; a search backend builds its schema and fills its
+documents from `index_fields()` (the Whoosh one in archive/search/whoosh/schema.py).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
 from .meetings import body_to_dict, case_to_dict, item_to_dict
 from .models import ACCESS_LEVELS, DOCTYPES, DateMention, Document, Evidence
 
-# How a search backend indexes a field: analysed text, exact keywords (a list joined by
-# commas), a date, the unique id, or a number; None: the field is not indexed.
+# How a search backend indexes a field: analysed text, exact keywords, a date, the unique id,
+# or a number; None: the field is not indexed.
 IndexKind = Literal["id", "text", "keyword", "date", "number"]
+# How a text field is analysed: "norwegian" (stems, stems spelled without æøå and compound
+# parts, as for titles) or "plain" (lower-cased words as written, as for file names).
+TextAnalysis = Literal["norwegian", "plain"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,12 @@ class Field:
     index: IndexKind | None = None
     is_stored: bool = False  # the index keeps the value to show it in hits
     is_faceted: bool = False  # hits are counted per value
+    # A keyword or date field whose index value is a list: none, one or several per document.
+    is_multi: bool = False
+    is_scored: bool = False  # a keyword that a query's words match, so it counts to scores
+    analysis: TextAnalysis = "norwegian"  # of a text field
+    # The value the index gets (str, list[str], date, list[date], int); None: the record's.
+    index_value: Callable[[Document], Any] | None = None
     in_export: bool = False
     in_hit: bool = False  # in a search hit's JSON (the value comes from the SearchHit)
 
@@ -138,6 +148,14 @@ def _cases(doc: Document) -> list[str]:
     return list(dict.fromkeys(ref.case for ref in doc.metadata.cases))
 
 
+def years_of(doc: Document) -> list[str]:
+    """The years a document is about: its meeting's, else those its dates name (not laws')."""
+    meeting = doc.metadata.meeting_date
+    if meeting:
+        return [str(meeting.year)]
+    return sorted({str(m.start.year) for m in doc.metadata.mentions if m.role != "law"})
+
+
 FIELDS: tuple[Field, ...] = (
     Field(
         "id", "Id", "Id", STRING,
@@ -155,7 +173,7 @@ FIELDS: tuple[Field, ...] = (
         "filename", "Filnavn", "File name", STRING,
         record=lambda d: d.filename,
         column=Column("filename", TEXT_NOT_NULL, lambda d: d.filename),
-        index="text", in_export=True, in_hit=True,
+        index="text", analysis="plain", in_export=True, in_hit=True,
     ),
     Field(
         "sha256", "SHA-256", "SHA-256", STRING,
@@ -212,11 +230,11 @@ FIELDS: tuple[Field, ...] = (
         record=lambda d: iso_or_none(d.metadata.meeting_date),
         column=Column("meeting_date", "TEXT",
                       lambda d: iso_or_none(d.metadata.meeting_date), is_metadata=True),
-        index="date", in_export=True, in_hit=True,
+        index="date", index_value=_meta("meeting_date"), in_export=True, in_hit=True,
     ),
     Field(
         "year", "År", "Year", STRING,
-        index="keyword", is_faceted=True,
+        index="keyword", is_multi=True, is_faceted=True, index_value=years_of,
     ),
     Field(
         "dates", "Datoer", "Dates", DAYS,
@@ -224,7 +242,8 @@ FIELDS: tuple[Field, ...] = (
         column=Column("dates", LIST_NOT_NULL,
                       lambda d: dump_json([day.isoformat() for day in d.metadata.dates]),
                       is_metadata=True),
-        index="date", in_export=True,
+        index="date", is_multi=True, index_value=lambda d: list(d.metadata.dates),
+        in_export=True,
     ),
     Field(
         "periods", "Perioder", "Periods", PERIODS,
@@ -238,14 +257,15 @@ FIELDS: tuple[Field, ...] = (
         record=lambda d: list(d.metadata.regions),
         column=Column("regions", LIST_NOT_NULL,
                       lambda d: dump_json(list(d.metadata.regions)), is_metadata=True),
-        index="keyword", is_faceted=True, in_export=True, in_hit=True,
+        index="keyword", is_multi=True, is_scored=True, is_faceted=True, in_export=True,
+        in_hit=True,
     ),
     Field(
         "municipalities", "Kommuner", "Municipalities", STRINGS,
         record=lambda d: list(d.metadata.municipalities),
         column=Column("municipalities", LIST_NOT_NULL,
                       lambda d: dump_json(list(d.metadata.municipalities)), is_metadata=True),
-        index="keyword", in_export=True,
+        index="keyword", is_multi=True, is_scored=True, in_export=True,
     ),
     Field(
         "evidence", "Kilder", "Evidence", EVIDENCE,
@@ -260,7 +280,9 @@ FIELDS: tuple[Field, ...] = (
         column=Column("body", "TEXT",
                       lambda d: json.dumps(body_to_dict(d.metadata.body), ensure_ascii=False)
                       if d.metadata.body else None, is_metadata=True, is_added_later=True),
-        index="keyword", is_faceted=True, in_export=True,
+        # The canonical name; indexed as a list of none or one, as most documents have none.
+        index="keyword", is_multi=True, is_faceted=True, in_export=True,
+        index_value=lambda d: [d.metadata.body.canonical] if d.metadata.body else [],
     ),
     Field(
         "body_written", "Organ som skrevet", "Body as written", NULLABLE_STRING,
@@ -278,7 +300,9 @@ FIELDS: tuple[Field, ...] = (
         column=Column("items", LIST_NOT_NULL,
                       lambda d: dump_json([item_to_dict(i) for i in d.metadata.items]),
                       is_metadata=True, is_added_later=True, value_when_missing="[]"),
-        index="keyword", in_export=True,
+        # The items' numbers ("5/2015", "RS 3/2019"), each once.
+        index="keyword", is_multi=True, is_scored=True, in_export=True,
+        index_value=lambda d: list(dict.fromkeys(item.number for item in d.metadata.items)),
     ),
     Field(
         "cases", "Arkivsaker", "Archive cases", STRINGS,
@@ -286,14 +310,15 @@ FIELDS: tuple[Field, ...] = (
         column=Column("cases", LIST_NOT_NULL,
                       lambda d: dump_json([case_to_dict(c) for c in d.metadata.cases]),
                       is_metadata=True, is_added_later=True, value_when_missing="[]"),
-        index="keyword", in_export=True,
+        index="keyword", is_multi=True, is_scored=True, in_export=True,
     ),
     Field(
         "item_refs", "Saker nevnt", "Items cited", STRINGS,
         column=Column("item_refs", LIST_NOT_NULL,
                       lambda d: dump_json(list(d.metadata.item_refs)), is_metadata=True,
                       is_added_later=True, value_when_missing="[]"),
-        index="keyword",
+        index="keyword", is_multi=True, is_scored=True,
+        index_value=lambda d: list(d.metadata.item_refs),
     ),
     Field(
         "ocr_pages", "Sider lest med OCR", "Pages read by OCR",
@@ -340,17 +365,29 @@ FACET_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.is_faceted)
 
 @dataclass(frozen=True)
 class IndexField:
-    """What a search backend needs to build its schema for one field."""
+    """What a search backend needs to build its schema for one field, and to fill it."""
 
     name: str
     kind: IndexKind
     is_stored: bool
     is_faceted: bool
+    is_multi: bool = False
+    is_scored: bool = False
+    analysis: TextAnalysis = "norwegian"
+    # A document's value (Field.index_value, else its record); index_fields() always sets it.
+    value: Callable[[Document], Any] | None = field(default=None, compare=False, repr=False)
 
 
-def index_fields() -> tuple[IndexField, ...]:
-    """The indexed document fields, for a backend's schema."""
-    return tuple(IndexField(f.name, f.index, f.is_stored, f.is_faceted) for f in FIELDS if f.index)
+def index_fields(table: tuple[Field, ...] = FIELDS) -> tuple[IndexField, ...]:
+    """The indexed fields of the table, for a backend's schema and its documents."""
+    return tuple(
+        IndexField(
+            f.name, f.index, f.is_stored, f.is_faceted, is_multi=f.is_multi,
+            is_scored=f.is_scored, analysis=f.analysis, value=f.index_value or f.record,
+        )
+        for f in table
+        if f.index
+    )  # fmt: skip
 
 
 COLUMNS_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}

@@ -4,7 +4,7 @@
 
 Each round indexes the same generated documents twice, each time in a fresh process (cold
 caches, the compound lexicon loaded inside the timing): once with the schema of
-`archive.search.whoosh.backend.build_schema`, once with the plain schema it replaced (title and
+`archive.search.whoosh.schema.build_schema`, once with the plain schema it replaced (title and
 body with Whoosh's LanguageAnalyzer("no")). Prints the median ratio of the two; the goal is <= 1.3.
 """
 
@@ -25,7 +25,7 @@ from whoosh.analysis import LanguageAnalyzer
 from whoosh.fields import TEXT, Schema
 
 from archive.models import Document, Metadata
-from archive.search.whoosh.backend import build_schema, document_fields
+from archive.search.whoosh.schema import build_schema, document_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ from archive import Archive, ArchiveConfig, open_archive
 from archive.access import AccessError, checked_access
 from archive.errors import ArchiveError, NotFoundError
 from archive.models import SearchRequest
-from archive.search.whoosh.backend import build_schema, document_fields
+from archive.search.whoosh.schema import build_schema, document_fields
 
 from .access_support import LEGAL_GROUND, SECRET_REGION, SECRET_WORD, build
 

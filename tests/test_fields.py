@@ -40,19 +40,20 @@ def test_derived_lists() -> None:
     assert index_fields() == (
         IndexField("id", "id", is_stored=True, is_faceted=False),
         IndexField("title", "text", is_stored=False, is_faceted=False),
-        IndexField("filename", "text", is_stored=False, is_faceted=False),
+        IndexField("filename", "text", is_stored=False, is_faceted=False, analysis="plain"),
         IndexField("doctype", "keyword", is_stored=False, is_faceted=True),
         IndexField("meeting_date", "date", is_stored=False, is_faceted=False),
-        IndexField("year", "keyword", is_stored=False, is_faceted=True),
-        IndexField("dates", "date", is_stored=False, is_faceted=False),
-        IndexField("regions", "keyword", is_stored=False, is_faceted=True),
-        IndexField("municipalities", "keyword", is_stored=False, is_faceted=False),
-        IndexField("body", "keyword", is_stored=False, is_faceted=True),
-        IndexField("items", "keyword", is_stored=False, is_faceted=False),
-        IndexField("cases", "keyword", is_stored=False, is_faceted=False),
-        IndexField("item_refs", "keyword", is_stored=False, is_faceted=False),
+        IndexField("year", "keyword", is_stored=False, is_faceted=True, is_multi=True),
+        IndexField("dates", "date", is_stored=False, is_faceted=False, is_multi=True),
+        IndexField("regions", "keyword", False, True, is_multi=True, is_scored=True),
+        IndexField("municipalities", "keyword", False, False, is_multi=True, is_scored=True),
+        IndexField("body", "keyword", is_stored=False, is_faceted=True, is_multi=True),
+        IndexField("items", "keyword", False, False, is_multi=True, is_scored=True),
+        IndexField("cases", "keyword", False, False, is_multi=True, is_scored=True),
+        IndexField("item_refs", "keyword", False, False, is_multi=True, is_scored=True),
         IndexField("access", "keyword", is_stored=False, is_faceted=False),
     )
+    assert all(f.value is not None for f in index_fields())
 
 
 def test_names_are_unique_and_labelled() -> None:

@@ -186,7 +186,7 @@ def test_an_index_written_before_the_language_modules_moved_opens() -> None:
     import pickle
     import sys
 
-    from archive.search.whoosh.backend import build_schema
+    from archive.search.whoosh.schema import build_schema
 
     data = pickle.dumps(build_schema(), 2)
     old = data.replace(b"archive.language.analysis", b"archive.analysis")

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from archive import Archive
-from archive.search.whoosh.backend import body_text, document_fields
 from archive.search.whoosh.preanalysis import Preanalysis, analysis_schema
+from archive.search.whoosh.schema import body_text, document_fields
 from indexer.ingest import IngestOptions, ingest_paths
 
 from .conftest import REPO, SAMPLES

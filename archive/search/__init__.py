@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 def preanalyse(title: str, pages: tuple[str, ...]) -> Preanalysis:
     """The index analysis of a document's title and pages, done ahead in an ingest worker."""
-    from .whoosh.backend import body_text
     from .whoosh.preanalysis import Preanalysis
+    from .whoosh.schema import body_text
 
     return Preanalysis.of(title, body_text(pages))
 

@@ -1,4 +1,5 @@
-"""The Whoosh backend: schema, adding and removing documents, and searching with facets."""
+"""The Whoosh backend: adding and removing documents, and searching with facets (the schema
+is in schema.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from whoosh import collectors, highlight, index, scoring
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh import collectors, highlight, index
+from whoosh.fields import Schema
 from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
@@ -24,7 +25,6 @@ from whoosh.writing import CLEAR, IndexWriter
 from archive.errors import ArchiveError
 from archive.language.analysis import (
     HighlightAnalyzer,
-    NorwegianText,
     key,
     normalize,
     surface_pattern,
@@ -42,6 +42,14 @@ from .deadline import check_time, remaining, time_limit, timeout_error
 from .highlighting import SNIPPET_CHARS, SURROUND, highlight_words
 from .internals.filters import Allowed
 from .internals.scoring import Ids, Matches, by_key, score_query, top
+from .schema import (
+    INDEX_NAMES,
+    add_meeting_fields,
+    build_schema,
+    check_schema,
+    document_fields,
+    weighting,
+)
 from .tables import SharedTables
 
 if TYPE_CHECKING:
@@ -56,108 +64,14 @@ MAX_SEGMENTS = 8
 # Whoosh's reader already retries ten times; under a writer that commits every few
 # milliseconds (a `remove` of many ids) a reader may need more.
 OPEN_ATTEMPTS = 20
-UNDATED_NEWEST = 0  # sorts undated documents last for "newest"
-UNDATED_OLDEST = 10**7  # and last for "oldest"
 FACET_FIELDS = ("regions", "doctype", "year", "body")
-# The facet "body" (the meeting's organ) is the field "organ" here: "body" is the text.
-FACET_INDEX_FIELDS = {"body": "organ"}
-# Fields added with meetings: an index written before them is still read (they match
-# nothing there) and gains them on its next write; `arkiv reindex` fills them.
-MEETING_FIELDS = ("organ", "items", "cases", "item_refs")
+FACET_INDEX_FIELDS = INDEX_NAMES  # the facet "body" (the meeting's organ) is "organ" here
 # What a reader who may not see restricted documents is allowed to match: a positive term, so
 # a document indexed without an access value (it cannot be, but) stays hidden rather than shown.
 PUBLIC = Term("access", "public")
 # Which view of the analysis each text field holds, for highlighting what matched.
 KEY_VIEWS = {"body": "exact", "title": "title", "body_folded": "folded", "body_parts": "parts"}
-# Whoosh analyses about 2 MB of text a second; past this a document (a 30 MB log dump, say) is
-# searchable by its first 5 million characters, about 1,500 PDF pages. The catalog keeps it all.
-MAX_INDEXED_CHARS = 5_000_000
-
-
-# BM25F; the sparse fields are not normalised by length: body_folded and body_parts hold a
-# few words of each document, and a keyword field's length is just how many names it has.
-# Titles a little: "Fakta Nord-Troms" should not beat a longer title for being short.
-WEIGHTING = scoring.BM25F(
-    title_B=0.3, body_folded_B=0.0, body_parts_B=0.0, regions_B=0.0, municipalities_B=0.0,
-    items_B=0.0, item_refs_B=0.0, cases_B=0.0,
-)  # fmt: skip
-
-
-def build_schema() -> Schema:
-    """The index schema: one Norwegian analysis seen three ways, names as keywords, dates."""
-    return Schema(
-        id=ID(stored=True, unique=True),
-        # Stems, folded stems and compound parts of the title, in one short field.
-        title=NorwegianText("title"),
-        # Words as written, with positions (phrases); words of the first page weigh more.
-        # Stemmed matches are found by expanding a query word to the forms that share its stem.
-        body=NorwegianText("exact"),
-        # Stems spelled without æøå, only where that differs: Tromso finds Tromsø.
-        body_folded=NorwegianText("folded", phrase=False),
-        # Folded stems of compound parts: utvikling finds stedsutvikling.
-        body_parts=NorwegianText("parts", phrase=False),
-        filename=TEXT(),
-        # Canonical names as written ("Sør-Troms"): facets show them, filters match them.
-        regions=KEYWORD(commas=True, scorable=True),
-        municipalities=KEYWORD(commas=True, scorable=True),
-        doctype=ID(),
-        meeting_date=DATETIME(),
-        dates=DATETIME(),
-        year=KEYWORD(commas=True),
-        # "public" or "restricted": readers' queries match only Term("access", "public").
-        access=ID(),
-        newest_key=NUMERIC(sortable=True, bits=32),
-        oldest_key=NUMERIC(sortable=True, bits=32),
-        # The canonical body of a notice or minutes; item numbers listed ("5/2015",
-        # "RS 3/2019") and cited; archive cases cited ("2015/123"). Exact values.
-        organ=KEYWORD(commas=True),
-        items=KEYWORD(commas=True, scorable=True),
-        item_refs=KEYWORD(commas=True, scorable=True),
-        cases=KEYWORD(commas=True, scorable=True),
-    )
-
-
-def document_fields(doc: Document) -> dict[str, Any]:
-    """The index fields of one catalog document."""
-    meta = doc.metadata
-    meeting = meta.meeting_date
-    years = (
-        {str(meeting.year)}
-        if meeting
-        else {str(m.start.year) for m in meta.mentions if m.role != "law"}
-    )
-    # One string object for the three body fields: they share one analysis of it. Pages are
-    # joined by form feeds so that the analysis knows where the first page ends.
-    text = body_text(doc.pages)
-    fields: dict[str, Any] = {
-        "id": doc.id,
-        "title": meta.title,
-        "body": text,
-        "body_folded": text,
-        "body_parts": text,
-        "filename": doc.filename,
-        "regions": ",".join(meta.regions),
-        "municipalities": ",".join(meta.municipalities),
-        "doctype": meta.doctype,
-        "year": ",".join(sorted(years)),
-        "access": doc.access,
-        "newest_key": meeting.toordinal() if meeting else UNDATED_NEWEST,
-        "oldest_key": meeting.toordinal() if meeting else UNDATED_OLDEST,
-        "organ": meta.body.canonical.replace(",", " ") if meta.body else "",
-        "items": ",".join(dict.fromkeys(item.number for item in meta.items)),
-        "item_refs": ",".join(meta.item_refs),
-        "cases": ",".join(dict.fromkeys(ref.case for ref in meta.cases)),
-    }
-    if meeting:
-        fields["meeting_date"] = datetime.combine(meeting, time())
-    if meta.dates:
-        fields["dates"] = [datetime.combine(d, time()) for d in meta.dates]
-    return fields
-
-
-def body_text(pages: tuple[str, ...]) -> str:
-    """The text the body fields index: pages joined by form feeds, up to MAX_INDEXED_CHARS."""
-    return "\f".join(pages)[:MAX_INDEXED_CHARS]
+WEIGHTING = weighting()
 
 
 class SearchIndex:
@@ -665,32 +579,6 @@ def load_language_data() -> None:
     once per process and outside any search's time limit: the first search after a start
     must not be stopped for it."""
     DECOMPOUNDER.lexicon.frequencies  # noqa: B018 - loaded on first access
-
-
-@cache
-def schema_fields() -> frozenset[str]:
-    return frozenset(build_schema().names())
-
-
-def check_schema(schema: Schema) -> None:
-    """Refuse an index written with an older schema: its fields do not fit the queries. The
-    release before meetings is still read (their fields match nothing there), and so is the
-    release before access levels (readers' filter then comes from the catalog, see
-    public_query); writing to either asks for a reindex."""
-    names = frozenset(schema.names()) | frozenset(MEETING_FIELDS)
-    if names != schema_fields() and names != schema_fields() - {"access"}:
-        raise ArchiveError(
-            "the search index was built by an older version of Regionarkiv; "
-            "run `arkiv reindex` to rebuild it from the catalog"
-        )
-
-
-def add_meeting_fields(w: IndexWriter) -> None:
-    """Give an index written before the meeting fields those fields (empty for its documents)."""
-    wanted = build_schema()
-    for name in MEETING_FIELDS:
-        if name not in w.schema:
-            w.add_field(name, wanted[name])
 
 
 def match_keys_of(query: Query) -> Iterator[str]:

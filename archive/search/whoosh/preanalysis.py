@@ -19,7 +19,7 @@ from whoosh.fields import Schema
 
 from archive.language.analysis import NorwegianText, Preanalysed
 
-from .backend import build_schema
+from .schema import build_schema
 
 # The fields whose analysis is done ahead: the title and the three views of the body text.
 PREANALYSED_FIELDS = ("title", "body", "body_folded", "body_parts")
