@@ -52,9 +52,12 @@ def whoosh_field(f: IndexField) -> FieldType:
     if f.kind == "id":
         return ID(stored=f.is_stored, unique=True)
     if f.kind == "text":
-        if f.analysis == "norwegian":  # stems, folded stems and compound parts, in one field
-            return NorwegianText("title")
-        return TEXT(stored=f.is_stored)
+        if f.analysis == "plain":
+            return TEXT(stored=f.is_stored)
+        # Stems, folded stems and compound parts of a short text (a title), in one field.
+        field = NorwegianText("title")
+        field.stored = f.is_stored
+        return field
     if f.kind == "keyword":
         # Values as written ("Sør-Troms"): facets show them, filters match them. A list is
         # joined by commas; one value always present is one exact term.
