@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from whoosh.query import Term
 
 from archive import ArchiveConfig, open_archive
-from archive.accounts import Accounts, AuditEntry, connect_accounts
+from archive.accounts import Accounts, connect_accounts
+from archive.catalog.audit import AuditEntry
 from archive.corrections import CorrectionError, PlaceNames
 from archive.errors import NotFoundError
 from archive.models import SearchRequest

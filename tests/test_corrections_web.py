@@ -19,7 +19,7 @@ from tests.test_auth import EDITOR, EDITOR_PW, TEST_HASHER, form_token, sign_in
 from tests.webui_support import INNKALLING, REFERAT, SORTROMS, add_documents
 from webui import app_archive, create_app
 from webui.auth import app_accounts
-from webui.openapi import SIGNED_IN
+from webui.openapi.accounts import SIGNED_IN
 
 
 @dataclass
