@@ -17,8 +17,7 @@ from .group import cli, echo_json, open_home
 
 def gazetteer_names(config: ArchiveConfig) -> PlaceNames:
     """The region and kommune names of the archive's gazetteer (shipped and local)."""
-    from ..gazetteer import load_gazetteer
-    from ..ingest import gazetteer_file
+    from ..gazetteer import gazetteer_file, load_gazetteer
 
     places = load_gazetteer(gazetteer_file(config))
     return PlaceNames(
