@@ -297,7 +297,7 @@ BAD_CHANGES = [
     ({"title": ["a"]}, "title: must be a string, not a list"),
     ({"access": "secret"}, "access: 'secret' is not one of public, restricted"),
     ({"legal_ground": 13}, "legal_ground: must be a string or null, not a number"),
-    ({"body": "Ofoten regionråd"}, "body: not a field that can be corrected"),
+    ({"body": 12}, "body: must be a string or null, not a number"),
     ({"status": "ok"}, "status: not a field that can be corrected"),
     ({}, "corrections: name at least one of doctype, title"),
     (["meeting_date"], "corrections: must be an object of fields, not a list"),

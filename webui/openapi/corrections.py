@@ -34,6 +34,13 @@ CORRECTION_SCHEMAS: dict[str, Any] = {
                 "items": {"type": "string"},
                 "description": "Known kommune names (case is ignored)",
             },
+            "body": {
+                "type": ["string", "null"],
+                "minLength": 1,
+                "maxLength": 200,
+                "description": "The body whose meeting it is; meetings are grouped by body and "
+                "meeting date. null: the document belongs to no body",
+            },
             "access": {"type": "string", "enum": ["public", "restricted"]},
             "legal_ground": {"type": ["string", "null"], "maxLength": 300},
         },
