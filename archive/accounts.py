@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import re
 import secrets
 import sqlite3
@@ -19,9 +16,10 @@ from typing import Any, Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .catalog.account_tables import ACCOUNT_TABLES, ACTIONS
-from .config import PasswordCost
+from .catalog.account_tables import ACCOUNT_TABLES
+from .catalog.audit import AuditEntry, append_entry, read_entries
 from .errors import ArchiveError
+from .hashes import hash_secret, unmatchable_hash
 
 Role = Literal["editor", "admin"]
 ROLES: tuple[Role, ...] = ("editor", "admin")
@@ -30,8 +28,6 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 Clock = Callable[[], datetime]
 TOUCH_INTERVAL = timedelta(minutes=1)  # how often last_seen and last_used are written
-
-# The lead turns this into a numbered catalog migration; until then it runs on every open.
 
 
 class AccountError(ArchiveError):
@@ -72,28 +68,6 @@ class TokenInfo:
     last_used: datetime | None
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    time: datetime
-    user: str
-    action: str
-    document_id: str | None
-    before: Any
-    after: Any
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "time": self.time.isoformat(),
-            "user": self.user,
-            "action": self.action,
-            "document_id": self.document_id,
-            "before": self.before,
-            "after": self.after,
-        }
-
-
 def create_tables(db: sqlite3.Connection) -> None:
     """Create the account and audit tables (and the audit triggers) if they are missing."""
     for statement in ACCOUNT_TABLES:
@@ -111,29 +85,6 @@ def connect_accounts(path: Path) -> sqlite3.Connection:
         raise ArchiveError(f"{path}: the account tables cannot be opened ({exc})") from exc
     db.row_factory = sqlite3.Row
     return db
-
-
-def hash_secret(secret: str) -> str:
-    """SHA-256 of a random session id or API token: they carry 256 bits, nothing to stretch."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
-def password_hasher(cost: PasswordCost) -> PasswordHasher:
-    """An argon2id hasher with an archive's password cost."""
-    return PasswordHasher(
-        time_cost=cost.time_cost, memory_cost=cost.memory_kib, parallelism=cost.parallelism
-    )
-
-
-def unmatchable_hash(hasher: PasswordHasher) -> str:
-    """A hash in the hasher's parameters that no password matches, made without hashing:
-    verifying against it costs what a real one does, and opening accounts costs nothing."""
-    salt, digest = (
-        base64.b64encode(secrets.token_bytes(n)).decode().rstrip("=")
-        for n in (hasher.salt_len, hasher.hash_len)
-    )
-    cost = f"m={hasher.memory_cost},t={hasher.time_cost},p={hasher.parallelism}"
-    return f"$argon2{hasher.type.name.lower()}$v=19${cost}${salt}${digest}"
 
 
 def utc_now() -> datetime:
@@ -370,20 +321,7 @@ class Accounts:
         before: Any,
         after: Any,
     ) -> None:
-        if action not in ACTIONS:
-            raise AccountError(f"audit action {action!r}: choose one of {', '.join(ACTIONS)}")
-        db.execute(
-            "INSERT INTO audit (time, user, action, document_id, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                self._now(),
-                user,
-                action,
-                document_id,
-                None if before is None else json.dumps(before, ensure_ascii=False),
-                None if after is None else json.dumps(after, ensure_ascii=False),
-            ),
-        )
+        append_entry(db, self.clock(), user, action, document_id, before, after)
 
     def record(
         self,
@@ -407,32 +345,10 @@ class Accounts:
         limit: int = 1000,
     ) -> list[AuditEntry]:
         """Audit rows, newest first, filtered by user, document and time."""
-        where, args = ["1"], []
-        if user:
-            where.append("user = ?")
-            args.append(user)
-        if document_id:
-            where.append("document_id = ?")
-            args.append(document_id)
-        if since:
-            where.append("time >= ?")
-            args.append(since.astimezone(UTC).isoformat())
-        rows = self._read(
-            f"SELECT * FROM audit WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?",
-            (*args, limit),
-        )
-        return [
-            AuditEntry(
-                id=r["id"],
-                time=datetime.fromisoformat(r["time"]),
-                user=r["user"],
-                action=r["action"],
-                document_id=r["document_id"],
-                before=json.loads(r["before"]) if r["before"] else None,
-                after=json.loads(r["after"]) if r["after"] else None,
+        with self._lock:
+            return read_entries(
+                self.db, user=user, document_id=document_id, since=since, limit=limit
             )
-            for r in rows
-        ]
 
 
 def user_from_row(row: sqlite3.Row) -> User:

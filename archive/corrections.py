@@ -2,7 +2,7 @@
 
 A correction is kept as an override beside the extracted value (archive/catalog/overrides.py);
 the effective document is the extracted one with its overrides applied. To make another field
-editable (body, ...), add one `Editable` to `EDITABLE`.
+editable (items, ...), add one `Editable` to `EDITABLE`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from datetime import date, datetime
 from typing import Any
 
 from .errors import ArchiveError
+from .meetings import Body
 from .models import ACCESS_LEVELS, DOCTYPES, Document
 
 MAX_TITLE = 500
 MAX_LEGAL_GROUND = 300
+MAX_BODY = 200
 MAX_PLACES = 50
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
@@ -107,6 +109,11 @@ def check_legal_ground(field: str, value: Any, places: PlaceNames) -> str | None
     return _text(field, value, limit=MAX_LEGAL_GROUND, nullable=True)
 
 
+def check_body(field: str, value: Any, places: PlaceNames) -> str | None:
+    """A body's name as meetings are grouped by it, or null: the document names no body."""
+    return _text(field, value, limit=MAX_BODY, nullable=True)
+
+
 def check_date(field: str, value: Any, places: PlaceNames) -> str | None:
     """An ISO day (YYYY-MM-DD) that exists, or null for "no meeting date"."""
     if value is None:
@@ -167,6 +174,16 @@ def _metadata(name: str, decode: Callable[[Any], Any] = lambda v: v) -> Any:
     return lambda doc, value: replace(doc, metadata=replace(doc.metadata, **{name: decode(value)}))
 
 
+def _body(doc: Document, name: str | None) -> Document:
+    """The document with a corrected body: the name as written and canonical, not found on a
+    page (page 0); its region is the extracted body's, else the document's first region."""
+    meta = doc.metadata
+    if name is None:
+        return replace(doc, metadata=replace(meta, body=None))
+    region = meta.body.region if meta.body else (meta.regions[0] if meta.regions else None)
+    return replace(doc, metadata=replace(meta, body=Body(name, name, region, 0, "")))
+
+
 EDITABLE: tuple[Editable, ...] = (
     Editable("doctype", check_doctype, lambda d: d.metadata.doctype, _metadata("doctype")),
     Editable("title", check_title, lambda d: d.metadata.title, _metadata("title")),
@@ -179,6 +196,8 @@ EDITABLE: tuple[Editable, ...] = (
              _metadata("regions", tuple)),
     Editable("municipalities", check_municipalities, lambda d: list(d.metadata.municipalities),
              _metadata("municipalities", tuple)),
+    Editable("body", check_body, lambda d: d.metadata.body.canonical if d.metadata.body else None,
+             _body),
     Editable("access", check_access, lambda d: d.access,
              lambda d, v: replace(d, access=v), action="access-change"),
     Editable("legal_ground", check_legal_ground, lambda d: d.legal_ground,

@@ -426,7 +426,7 @@ class Archive:
             if changed:
                 self.catalog.queue(doc_id, "add")
         self.sync_index()
-        self.refresh_meetings()  # a corrected date or type may move it to another meeting
+        self.refresh_meetings()  # a corrected date, type or body may move it to another meeting
         return self.catalog.get(doc_id)
 
     def undo_correction(self, doc_id: str, field_name: str, actor: str) -> Document:
@@ -445,7 +445,7 @@ class Archive:
             )  # fmt: skip
             self.catalog.queue(doc_id, "add")
         self.sync_index()
-        self.refresh_meetings()  # a corrected date or type may move it to another meeting
+        self.refresh_meetings()  # a corrected date, type or body may move it to another meeting
         return self.catalog.get(doc_id)
 
     def corrections(self, doc_id: str) -> list[Correction]:

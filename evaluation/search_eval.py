@@ -196,7 +196,7 @@ def meets_the_mark(outcomes: Sequence[Outcome]) -> bool:
 PRECISION_CLASSES = ("simple", "compound", "name", "substring", "folded")
 PRECISION_DEPTH = 20  # hits judged per word
 PRECISION_MARK = 0.98
-# The judge's own spelling table and endings, kept apart from archive.language.analysis on purpose:
+# The judge's own spelling table and endings, kept apart from archive.language on purpose:
 # a hit is judged by its text, not by the analyzer under test.
 JUDGE_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e"})
 ENDINGS = (

@@ -9,13 +9,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archive.errors import GazetteerError
 
 from .placenames import Matcher
 
+if TYPE_CHECKING:
+    from archive import ArchiveConfig
+
 SHIPPED_FILES = ("kommuner.toml", "gazetteer.toml")
+
+
+def gazetteer_file(config: ArchiveConfig) -> Path | None:
+    """The archive's own gazetteer additions: --gazetteer, else <home>/gazetteer.toml."""
+    if config.gazetteer:
+        return config.gazetteer
+    return config.local_gazetteer if config.local_gazetteer.exists() else None
 
 
 @dataclass(frozen=True)

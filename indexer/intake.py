@@ -21,9 +21,9 @@ from archive import Archive, ArchiveConfig, open_archive
 from archive.errors import ArchiveError
 from archive.intake import IncomingFile, IntakeOptions, IntakeResult
 
-from .gazetteer import load_gazetteer
+from .gazetteer import gazetteer_file, load_gazetteer
 from .ingest import FileResult, FileTask, IngestOptions
-from .ingest.pipeline import gazetteer_file, run_workers
+from .ingest.pipeline import run_workers
 from .ingest.types import IngestReport
 from .ingest.worker import init_worker, process_file
 from .ingest.writer import BatchWriter

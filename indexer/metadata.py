@@ -10,7 +10,7 @@ from archive.models import Metadata
 
 from .classify import classify_document, find_title
 from .dates import find_dates
-from .meeting import find_meeting_date
+from .dates.meeting import find_meeting_date
 from .meetings import find_item_references, find_meeting_parts
 from .regions import find_places
 

@@ -14,7 +14,7 @@ from archive.models import Evidence
 if TYPE_CHECKING:
     from archive import Archive
 
-from .gazetteer import Gazetteer, load_gazetteer
+from .gazetteer import Gazetteer, gazetteer_file, load_gazetteer
 from .placenames import Matcher, sep_key
 
 
@@ -363,6 +363,4 @@ def unknown_place_names(
 
 def unknown_places_in(archive: Archive) -> list[tuple[str, int]]:
     """unknown_place_names over every page of an archive, against its own gazetteer."""
-    from .ingest import gazetteer_file  # the ingest path is heavy; only this command needs it
-
     return unknown_place_names(archive.page_texts(), load_gazetteer(gazetteer_file(archive.config)))

@@ -8,8 +8,8 @@ from archive import Archive
 from archive.errors import ArchiveError
 
 from .extract import Extraction
-from .gazetteer import load_gazetteer
-from .ingest import IngestOptions, apply_ocr, apply_overrides, gazetteer_file
+from .gazetteer import gazetteer_file, load_gazetteer
+from .ingest import IngestOptions, apply_ocr, apply_overrides
 from .metadata import extract_metadata
 from .ocr import is_ocr_available, page_needs_ocr
 

@@ -12,8 +12,9 @@ import pytest
 from argon2 import PasswordHasher
 from click.testing import CliRunner, Result
 
-from archive.accounts import Accounts, connect_accounts, hash_secret, password_hasher
+from archive.accounts import Accounts, connect_accounts
 from archive.config import PasswordCost
+from archive.hashes import hash_secret, password_hasher
 from indexer.cli import cli
 
 ACTOR = "cli:" + getpass.getuser()

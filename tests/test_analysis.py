@@ -5,20 +5,13 @@ from __future__ import annotations
 import pytest
 from whoosh import highlight
 
-from archive.language.analysis import (
-    HighlightAnalyzer,
-    NorwegianAnalyzer,
-    NorwegianText,
-    analyse,
-    fold,
-    forms,
-    key,
-    normalize,
-    stem,
-    surface_pattern,
-    words,
-)
+from archive.language.analysis import NorwegianAnalyzer, NorwegianText
 from archive.language.compounds import DEFAULT as DECOMPOUNDER
+from archive.language.folding import fold
+from archive.language.forms import forms
+from archive.language.matching import HighlightAnalyzer, key, surface_pattern
+from archive.language.stems import stem
+from archive.language.words import analyse, normalize, words
 
 
 def test_nfd_text_keeps_its_words() -> None:

@@ -16,7 +16,7 @@ from indexer.cli import document_json as cli_document_json
 from indexer.cli import hit_json
 from tests.webui_support import IMG, REFERAT, SCRIPT, SPECS, VINDKRAFT_HITS
 from webui import app_archive, create_app
-from webui.openapi import SEARCH_PARAMETERS
+from webui.openapi.reading import SEARCH_PARAMETERS
 
 HIT_KEYS = ["id", "title", "filename", "doctype", "meeting_date", "regions", "score", "snippet"]
 
@@ -206,6 +206,32 @@ def test_openapi_describes_every_json_route(app: Flask, openapi: dict[str, Any])
         for operation in item.values():
             assert operation["summary"] and operation["operationId"], path
             assert "200" in operation["responses"], path
+
+
+def test_openapi_says_which_operations_write_and_who_may(openapi: dict[str, Any]) -> None:
+    assert openapi["info"]["description"] == (
+        "Search and read the documents of Norwegian regional councils, open to anyone "
+        "(restricted documents only to signed-in editors); editors correct, remove and upload "
+        "documents, and admins read the audit log, with an API token or a signed-in session."
+    )
+    signed_in = sorted(
+        f"{method.upper()} {path}"
+        for path, item in openapi["paths"].items()
+        for method, operation in item.items()
+        if "security" in operation
+    )
+    writes = sorted(
+        f"{method.upper()} {path}"
+        for path, item in openapi["paths"].items()
+        for method in item
+        if method != "get"
+    )
+    assert writes == [
+        "DELETE /api/documents/{id}",
+        "PATCH /api/documents/{id}",
+        "POST /api/documents",
+    ]
+    assert signed_in == sorted(["GET /api/audit", *writes])
 
 
 def test_openapi_lists_every_parameter_the_search_takes(openapi: dict[str, Any]) -> None:

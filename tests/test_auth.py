@@ -18,7 +18,8 @@ from itsdangerous import URLSafeSerializer
 from werkzeug.test import TestResponse
 
 from archive import ArchiveConfig
-from archive.accounts import Accounts, connect_accounts, hash_secret
+from archive.accounts import Accounts, connect_accounts
+from archive.hashes import hash_secret
 from webui import app_archive, create_app
 from webui.auth import (
     SESSION_COOKIE,

@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from whoosh.query import Term
 
 from archive import ArchiveConfig, open_archive
-from archive.accounts import Accounts, AuditEntry, connect_accounts
+from archive.accounts import Accounts, connect_accounts
+from archive.catalog.audit import AuditEntry
 from archive.corrections import CorrectionError, PlaceNames
 from archive.errors import NotFoundError
 from archive.models import SearchRequest
@@ -296,7 +297,7 @@ BAD_CHANGES = [
     ({"title": ["a"]}, "title: must be a string, not a list"),
     ({"access": "secret"}, "access: 'secret' is not one of public, restricted"),
     ({"legal_ground": 13}, "legal_ground: must be a string or null, not a number"),
-    ({"body": "Ofoten regionråd"}, "body: not a field that can be corrected"),
+    ({"body": 12}, "body: must be a string or null, not a number"),
     ({"status": "ok"}, "status: not a field that can be corrected"),
     ({}, "corrections: name at least one of doctype, title"),
     (["meeting_date"], "corrections: must be an object of fields, not a list"),

@@ -19,7 +19,7 @@ from tests.test_auth import EDITOR, EDITOR_PW, TEST_HASHER, form_token, sign_in
 from tests.webui_support import INNKALLING, REFERAT, SORTROMS, add_documents
 from webui import app_archive, create_app
 from webui.auth import app_accounts
-from webui.openapi import SIGNED_IN
+from webui.openapi.accounts import SIGNED_IN
 
 
 @dataclass
@@ -352,8 +352,70 @@ def test_openapi_describes_patch_and_delete_with_their_security(site: Site) -> N
         assert {"400", "401", "403", "404"} <= set(operations[method]["responses"])
     schema = spec["components"]["schemas"]["Corrections"]
     assert sorted(schema["properties"]) == sorted(
-        ["doctype", "title", "meeting_date", "regions", "municipalities", "access",
+        ["doctype", "title", "meeting_date", "regions", "municipalities", "body", "access",
          "legal_ground"]
     )  # fmt: skip
     assert schema["additionalProperties"] is False
     assert set(spec["components"]["securitySchemes"]) == {"bearerToken", "sessionCookie"}
+
+
+# -- the body (organ): meetings are grouped by it ----------------------------------------------
+
+STYRINGSGRUPPEN = "Ofoten regionråd – styringsgruppen"
+
+
+def meetings_of(client: FlaskClient) -> list[tuple[str, str, str, list[str]]]:
+    answer = client.get("/api/meetings").get_json()
+    return [
+        (m["body"], m["region"], m["date"], [d["id"] for d in m["documents"]])
+        for m in answer["meetings"]
+    ]
+
+
+def test_correct_the_body_with_the_form_and_the_meeting_appears(
+    site: Site, editor: FlaskClient
+) -> None:
+    path = f"/doc/{site.referat}"
+    assert meetings_of(editor) == []  # the minutes name no body: no meeting
+    token = form_token(editor, path + "/rediger")
+    data = {**FORM, "meeting_date": "2016-03-15", "body": f"  {STYRINGSGRUPPEN} "}
+    response = editor.post(path + "/rediger", data={**data, "csrf_token": token})
+    assert (response.status_code, response.location) == (303, path)
+    text = page_text(editor, path)
+    assert f"Organ {STYRINGSGRUPPEN} Rettet av ola," in text
+    assert "(lest ut: ingen)" in text
+    assert "står som" not in text  # a corrected body was found on no page
+    assert meetings_of(editor) == [
+        (STYRINGSGRUPPEN, "Ofoten", "2016-03-15", [site.referat]),
+    ]
+    form = editor.get(path + "/rediger").get_data(as_text=True)
+    assert f'name="body" type="text" list="known-bodies" value="{STYRINGSGRUPPEN}"' in form
+    assert f'<datalist id="known-bodies"><option value="{STYRINGSGRUPPEN}"></datalist>' in form
+    (row,) = app_accounts(site.app).audit(document_id=site.referat)
+    assert (row.action, row.before, row.after) == (
+        "edit", {"body": None}, {"body": STYRINGSGRUPPEN},
+    )  # fmt: skip
+
+    response = editor.post(path + "/angre/body", data={"csrf_token": token})
+    assert (response.status_code, response.location) == (303, path)
+    assert "Organ" not in page_text(editor, path)
+    assert meetings_of(editor) == []
+
+
+def test_patch_sets_and_clears_the_body(site: Site) -> None:
+    client = site.app.test_client()
+    url = f"/api/documents/{site.referat}"
+    response = client.patch(url, json={"body": STYRINGSGRUPPEN}, headers=site.bearer())
+    assert response.status_code == 200
+    assert response.get_json()["body"] == STYRINGSGRUPPEN
+    facets = client.get("/api/search?q=vindkraft").get_json()["facets"]
+    assert facets["body"] == {STYRINGSGRUPPEN: 1}
+    assert meetings_of(client) == [(STYRINGSGRUPPEN, "Ofoten", "2016-03-15", [site.referat])]
+    response = client.patch(url, json={"body": None}, headers=site.bearer())
+    assert response.status_code == 200
+    assert response.get_json()["body"] is None
+    assert meetings_of(client) == []
+    bad = client.patch(url, json={"body": "x" * 201}, headers=site.bearer())
+    assert (bad.status_code, bad.get_json()["message"]) == (
+        400, "body: at most 200 characters, not 201",
+    )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from whoosh import highlight
 
-from archive.language.analysis import HighlightAnalyzer, key
+from archive.language.matching import HighlightAnalyzer, key
 from archive.search.whoosh.highlighting import SNIPPET_CHARS, SURROUND, highlight_words
 
 FILLER = "Styret drøftet saken grundig og ba administrasjonen om en ny vurdering. "

@@ -13,7 +13,7 @@ from whoosh import index
 from whoosh.query import Or, Phrase, Query, Term
 
 from archive.errors import ArchiveError
-from archive.language.analysis import stem
+from archive.language.stems import stem
 from archive.language.vocabulary import IndexVocabulary
 from archive.search.whoosh import internals
 from archive.search.whoosh.backend import WEIGHTING, SearchIndex

@@ -8,7 +8,7 @@ import pytest
 
 from archive.models import Evidence, Metadata
 from indexer.dates import find_dates
-from indexer.meeting import find_meeting_date
+from indexer.dates.meeting import find_meeting_date
 
 
 def _meeting(text: str, doctype: str, filename: str = "") -> tuple[date | None, Evidence | None]:

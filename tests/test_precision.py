@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from archive import Archive, open_archive
-from archive.language.analysis import analyse, folded_stems, stem
 from archive.language.compounds import DEFAULT as DECOMPOUNDER
+from archive.language.forms import folded_stems
+from archive.language.stems import stem
+from archive.language.words import analyse
 from archive.models import SearchRequest
 from indexer.ingest import IngestOptions, ingest_paths
 

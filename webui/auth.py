@@ -37,10 +37,10 @@ from archive.accounts import (
     SignInRequiredError,
     User,
     connect_accounts,
-    password_hasher,
     utc_now,
 )
 from archive.errors import QueryError
+from archive.hashes import password_hasher
 
 from .views import local_target
 

@@ -54,6 +54,7 @@ def field_label(name: str) -> str:
         "meeting_date": _("Møtedato"),
         "regions": _("Regioner"),
         "municipalities": _("Kommuner"),
+        "body": _("Organ"),
         "access": _("Tilgang"),
         "legal_ground": _("Hjemmel"),
     }
@@ -116,6 +117,8 @@ def form_changes(doc: Document) -> dict[str, Any]:
         sent["regions"] = form.getlist("regions")
     if "municipalities" in form:
         sent["municipalities"] = [m.strip() for m in form["municipalities"].split(",") if m.strip()]
+    if "body" in form:
+        sent["body"] = form["body"].strip() or None
     if "access" in form:
         sent["access"] = form["access"]
     if "legal_ground" in form:
@@ -143,15 +146,18 @@ def render_form(doc: Document, *, error: CorrectionError | None = None) -> Respo
             meeting_date=request.form.get("meeting_date", values["meeting_date"]),
             regions=request.form.getlist("regions"),
             municipalities=request.form.get("municipalities", "").split(","),
+            body=request.form.get("body", values["body"]),
             access=request.form.get("access", values["access"]),
             legal_ground=request.form.get("legal_ground", values["legal_ground"]),
         )
     regions = sorted(archive.known_places(place_names()).regions | set(values["regions"]))
+    bodies = sorted({m.body for m in archive.meetings()})  # offered as the body's choices
     page = render_template(
         "edit.html",
         doc=doc,
         values=values,
         regions=regions,
+        bodies=bodies,
         doctypes=DOCTYPES,
         access_levels=[(level, access_label(level)) for level in ACCESS_LEVELS],
         error=error.message if error else None,

@@ -11,10 +11,11 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from ..corrections import EDITABLE_BY_NAME
+from .audit import append_entry, audit_time
 from .connection import CatalogConnection
 
 LIST_COLUMNS = frozenset({"regions", "municipalities"})  # JSON lists in documents and overrides
@@ -72,7 +73,7 @@ class OverrideTable(CatalogConnection):
             "INSERT INTO overrides (doc_id, field, value, user, time) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(doc_id, field) DO UPDATE SET value=excluded.value, "
             "user=excluded.user, time=excluded.time",
-            (doc_id, field, json.dumps(value, ensure_ascii=False), user, iso(time)),
+            (doc_id, field, json.dumps(value, ensure_ascii=False), user, audit_time(time)),
         )
 
     def delete_override(self, doc_id: str, field: str) -> bool:
@@ -141,24 +142,8 @@ class OverrideTable(CatalogConnection):
         after: Any,
     ) -> None:
         """One audit row, written in the caller's transaction (with the change it records)."""
-        self.db.execute(
-            "INSERT INTO audit (time, user, action, document_id, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                iso(time),
-                user,
-                action,
-                document_id,
-                None if before is None else json.dumps(before, ensure_ascii=False),
-                None if after is None else json.dumps(after, ensure_ascii=False),
-            ),
-        )
+        append_entry(self.db, time, user, action, document_id, before, after)
 
 
 def field_rank(order: list[str], name: str) -> int:
     return order.index(name) if name in order else len(order)
-
-
-def iso(time: datetime) -> str:
-    """The audit log's time format: UTC, ISO 8601 with offset."""
-    return time.astimezone(UTC).isoformat()

@@ -1,5 +1,6 @@
 """Norwegian language work usable by any backend: analysis, compounds, spelling, vocabulary."""
 
-from .analysis import HighlightAnalyzer, key, normalize
+from .matching import HighlightAnalyzer, key
+from .words import normalize
 
 __all__ = ["HighlightAnalyzer", "key", "normalize"]

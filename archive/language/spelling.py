@@ -10,9 +10,10 @@ from whoosh.support.levenshtein import damerau_levenshtein
 
 from archive.search.query import OPERATORS, TEXT_FIELDS, TOKEN
 
-from .analysis import STOP_WORDS, WORD, fold, words
 from .compounds import DEFAULT as DECOMPOUNDER
+from .folding import fold
 from .vocabulary import Vocabulary, name_key
+from .words import STOP_WORDS, WORD, words
 
 # Where an ASCII spelling may stand for æ, ø or å, longest first (naering -> næring).
 UNFOLDINGS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"), ("o", "ø"), ("a", "å"))

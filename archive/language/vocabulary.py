@@ -11,7 +11,8 @@ import numpy as np
 import numpy.typing as npt
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from .analysis import fold, words
+from .folding import fold
+from .words import words
 
 MAX_PREFIX_SCAN = 2000  # index terms looked at when collecting the forms of a stem
 MAX_NEAR_SCAN = 20_000  # index terms looked at for a spelling suggestion

@@ -67,7 +67,7 @@ class SearchBackend(Protocol):
         ...
 
     def highlight_terms(self, request: SearchRequest) -> frozenset[str]:
-        """The keys (archive.language.analysis.key) of the terms the request's text can match,
+        """The keys (archive.language.matching.key) of the terms the request's text can match,
         for marking them in a document; malformed text raises QueryError."""
         ...
 

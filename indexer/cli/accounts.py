@@ -35,7 +35,8 @@ def cli_actor() -> str:
 @contextmanager
 def accounts(ctx: click.Context) -> Iterator[Accounts]:
     """The accounts of the archive in --home (created on first use), closed afterwards."""
-    from archive.accounts import Accounts, connect_accounts, password_hasher
+    from archive.accounts import Accounts, connect_accounts
+    from archive.hashes import password_hasher
     from archive.home import open_archive
 
     config = load_config(ctx)

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from archive import ArchiveConfig
-from archive.corrections import EDITABLE_FIELDS, PlaceNames
+from archive.corrections import EDITABLE_FIELDS, Correction, PlaceNames
 from archive.models import ACCESS_LEVELS, DOCTYPES
 
 from ..terminal import printable
@@ -17,8 +17,7 @@ from .group import cli, echo_json, open_home
 
 def gazetteer_names(config: ArchiveConfig) -> PlaceNames:
     """The region and kommune names of the archive's gazetteer (shipped and local)."""
-    from ..gazetteer import load_gazetteer
-    from ..ingest import gazetteer_file
+    from ..gazetteer import gazetteer_file, load_gazetteer
 
     places = load_gazetteer(gazetteer_file(config))
     return PlaceNames(
@@ -38,6 +37,9 @@ def gazetteer_names(config: ArchiveConfig) -> PlaceNames:
 @click.option(
     "--municipality", "municipalities", multiple=True, help="A kommune (repeat for several)."
 )
+@click.option(
+    "--body", help="The body whose meeting it is, as meetings are grouped (`none`: no body)."
+)
 @click.option("--access", type=click.Choice(ACCESS_LEVELS), help="Who may read it.")
 @click.option("--legal-ground", help="The legal ground of a restricted document.")
 @click.option(
@@ -52,31 +54,15 @@ def gazetteer_names(config: ArchiveConfig) -> PlaceNames:
 @click.pass_context
 def edit_cmd(
     ctx: click.Context,
+    /,
     doc_id: str,
-    doctype: str | None,
-    title: str | None,
-    meeting_date: str | None,
-    regions: tuple[str, ...],
-    municipalities: tuple[str, ...],
-    access: str | None,
-    legal_ground: str | None,
     undo: tuple[str, ...],
     wait: float,
     as_json: bool,
+    **fields: Any,
 ) -> None:
     """Correct fields of a document; corrections survive reindex and re-extraction."""
-    given: dict[str, Any] = {
-        "doctype": doctype,
-        "title": title,
-        "meeting_date": meeting_date,
-        "regions": list(regions) if regions else None,
-        "municipalities": list(municipalities) if municipalities else None,
-        "access": access,
-        "legal_ground": legal_ground,
-    }
-    changes = {name: value for name, value in given.items() if value is not None}
-    if meeting_date is not None and meeting_date.strip().casefold() == "none":
-        changes["meeting_date"] = None  # the document has no meeting date
+    changes = requested_changes(fields)
     if not changes and not undo:
         raise click.UsageError("give a field to correct (--meeting-date, ...) or --undo FIELD")
     actor = cli_actor()
@@ -90,6 +76,29 @@ def edit_cmd(
             corrections = archive.corrections(doc_id)
     finally:
         archive.close()
+    echo_corrections(doc_id, corrections, as_json=as_json)
+
+
+# Options whose value `none` means "no value" (the document has no meeting date, no body).
+NONE_MEANS_NULL = ("meeting_date", "body")
+
+
+def requested_changes(fields: dict[str, Any]) -> dict[str, Any]:
+    """The options given, as the JSON values of the fields they correct."""
+    changes: dict[str, Any] = {}
+    for name in EDITABLE_FIELDS:  # in the table's order, whatever the command line's
+        value: Any = fields.get(name)
+        if isinstance(value, tuple):  # a repeatable option: a list, or not given at all
+            value = list(value) or None
+        if value is None:
+            continue
+        is_none = name in NONE_MEANS_NULL and str(value).strip().casefold() == "none"
+        changes[name] = None if is_none else value
+    return changes
+
+
+def echo_corrections(doc_id: str, corrections: list[Correction], *, as_json: bool) -> None:
+    """A document's corrections, one a line or as JSON."""
     if as_json:
         echo_json(
             [

@@ -82,8 +82,8 @@ def search_cmd(
 
 def check_regions(wanted: tuple[str, ...], known: dict[str, int]) -> None:
     """Exit 2 for a --region no document has (ignoring case and æøå), naming those that do."""
-    from archive.language.analysis import words
     from archive.language.vocabulary import name_key
+    from archive.language.words import words
 
     keys = {name_key(words(name)) for name in known}
     unknown = [name for name in wanted if name_key(words(name)) not in keys]

@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from archive.models import DateMention
 
 from .days import FoundDate
-from .patterns import LABEL_TAIL, MEETING_LABEL
-from .roles import find_role, span_context
+from .roles import find_role
 from .scan import dates_in_filename, merge_ranges, scan_page
 from .years import (
     Anchor,
@@ -24,7 +23,7 @@ from .years import (
     year_of_weekday,
 )
 
-__all__ = ["LABEL_TAIL", "MEETING_LABEL", "dates_in_filename", "find_dates", "span_context"]
+__all__ = ["dates_in_filename", "find_dates"]
 
 
 def find_dates(

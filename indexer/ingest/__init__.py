@@ -4,7 +4,7 @@
 `Archive` front door, `pipeline.py` runs the two together.
 """
 
-from .pipeline import default_workers, gazetteer_file, index_threshold, ingest_paths
+from .pipeline import default_workers, index_threshold, ingest_paths
 from .types import Failure, FileResult, FileTask, IngestOptions, IngestReport
 from .worker import apply_ocr
 from .writer import apply_overrides
@@ -18,7 +18,6 @@ __all__ = [
     "apply_ocr",
     "apply_overrides",
     "default_workers",
-    "gazetteer_file",
     "index_threshold",
     "ingest_paths",
 ]

@@ -15,7 +15,7 @@ from typing import Any
 from archive import Archive, ArchiveConfig
 from archive.home import INDEX_BATCH, INDEX_BULK_BATCH
 
-from ..gazetteer import load_gazetteer
+from ..gazetteer import gazetteer_file, load_gazetteer
 from ..ocr import is_ocr_available
 from .types import FileResult, FileTask, IngestOptions, IngestReport
 from .worker import init_pool_worker, init_worker, process_file
@@ -85,13 +85,6 @@ def write_traces(config: ArchiveConfig, traces: list[tuple[str, str]]) -> Path |
 def index_threshold(remaining: int) -> int:
     """How many queued documents start an index commit, with `remaining` files still to come."""
     return max(INDEX_BATCH, min(INDEX_BULK_BATCH, remaining))
-
-
-def gazetteer_file(config: ArchiveConfig) -> Path | None:
-    """The archive's own gazetteer additions: --gazetteer, else <home>/gazetteer.toml."""
-    if config.gazetteer:
-        return config.gazetteer
-    return config.local_gazetteer if config.local_gazetteer.exists() else None
 
 
 def chunked(items: Iterable[FileResult], size: int) -> Iterator[list[FileResult]]:

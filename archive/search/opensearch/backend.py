@@ -15,7 +15,9 @@ from opensearchpy import OpenSearch, helpers
 
 from archive.config import SearchSettings
 from archive.errors import ArchiveError, QueryError
-from archive.language.analysis import fold, forms, key
+from archive.language.folding import fold
+from archive.language.forms import forms
+from archive.language.matching import key
 from archive.language.spelling import suggest_query
 from archive.language.vocabulary import Name, names_index
 from archive.models import Document, SearchHit, SearchRequest, SearchResults
@@ -284,7 +286,7 @@ class OpenSearchBackend:
         )
 
     def highlight_terms(self, request: SearchRequest) -> frozenset[str]:
-        """Keys (archive.language.analysis.key) of the words a request's text can match: each
+        """Keys (archive.language.matching.key) of the words a request's text can match: each
         word as written, by its stem, spelled without æøå, and as a compound part."""
         compiled = Compiler({}).compile(parse_tree(request.query))
         out: set[str] = set()

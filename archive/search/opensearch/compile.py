@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archive.errors import QueryError
-from archive.language.analysis import STOP_WORDS, fold, stem, words
+from archive.language.folding import fold
+from archive.language.stems import stem
 from archive.language.vocabulary import Name, name_key
+from archive.language.words import STOP_WORDS, words
 from archive.search.query import (
     NAME_FIELDS,
     TEXT_FIELDS,

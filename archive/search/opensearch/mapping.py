@@ -9,7 +9,7 @@ The analysis mirrors the Whoosh side's views of a word with the engine's own fil
   `naeringspla` but `naeringsplanen` gives `naeringsplan`; the stemmed view covers inflection,
   this one spellings without æøå): `Tromso`,
   `Tromsoe` and `Tromsø` meet, as do `Kaafjord` and `Kåfjord`, and `naeringsplan` and
-  `næringsplan`. This is the Whoosh side's `fold` (archive.language.analysis) on both sides of the
+  `næringsplan`. This is the Whoosh side's `fold` (archive.language.folding) on both sides of the
   match, so neither the text nor the query needs to be spelt with æøå.
 - `text.parts`: at index time a `dictionary_decompounder` adds the parts of a compound
   (`folkehelsearbeidet` gives `helse`, `arbeid`, `helsearbeid`, ...), unstemmed: the parts are
@@ -75,7 +75,7 @@ def compound_parts(lexicon: Lexicon | None = None) -> list[str]:
 
 
 # A word capitalised inside a sentence (Arvid Strømsnes, Gunn Elise Bratsberg) is a name, whose
-# letters are not compound parts: archive.language.analysis.is_proper_name as a regex (Java
+# letters are not compound parts: archive.language.words.is_proper_name as a regex (Java
 # syntax). A capital after a full stop, a colon, a list mark, a number or at a line's start,
 # and a word in capitals, are left alone.
 PROPER_NAME = (

@@ -23,16 +23,11 @@ from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, IndexWriter
 
 from archive.errors import ArchiveError
-from archive.language.analysis import (
-    HighlightAnalyzer,
-    key,
-    normalize,
-    surface_pattern,
-    words,
-)
 from archive.language.compounds import DEFAULT as DECOMPOUNDER
+from archive.language.matching import HighlightAnalyzer, key, surface_pattern
 from archive.language.spelling import suggest_query
 from archive.language.vocabulary import IndexVocabulary, VisibleVocabulary, name_key
+from archive.language.words import normalize, words
 from archive.models import Document, SearchHit, SearchRequest, SearchResults
 from archive.search.backend import PageTexts, TitleSource
 
@@ -494,7 +489,7 @@ class SearchIndex:
         return frozenset(match_keys_of(text_query)) if text_query is not None else frozenset()
 
     def highlight_terms(self, request: SearchRequest) -> frozenset[str]:
-        """The `view:term` keys (see archive.language.analysis.key) of the terms a request's
+        """The `view:term` keys (see archive.language.matching.key) of the terms a request's
         text can match, for marking them in a document; malformed text raises QueryError."""
         with self.pinned():
             _, text_query = self.build_query(request)

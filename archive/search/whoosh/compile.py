@@ -10,8 +10,8 @@ from whoosh.fields import Schema
 from whoosh.query import And, Every, Not, NullQuery, Or, Query, Term, TermRange
 
 from archive.errors import QueryError
-from archive.language.analysis import words
 from archive.language.vocabulary import OpenVocabulary, Vocabulary, name_key
+from archive.language.words import words
 from archive.meetings import case_number, item_number
 from archive.search.query import (
     MEETING_FIELDS,

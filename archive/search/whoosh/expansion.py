@@ -27,8 +27,11 @@ from whoosh.scoring import BM25FScorer
 from whoosh.system import _INT_SIZE
 
 from archive.errors import QueryError
-from archive.language.analysis import STOP_WORDS, fold, folded_stems, hyphen_joined, stem, words
+from archive.language.folding import fold
+from archive.language.forms import folded_stems
+from archive.language.stems import stem
 from archive.language.vocabulary import MAX_PREFIX_SCAN, Name, Vocabulary, name_key
+from archive.language.words import STOP_WORDS, hyphen_joined, words
 from archive.search.query import wildcard_prefix
 
 from .deadline import check_time

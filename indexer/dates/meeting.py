@@ -9,7 +9,9 @@ from pathlib import PurePath
 
 from archive.models import DateMention, Evidence
 
-from .dates import LABEL_TAIL, MEETING_LABEL, dates_in_filename, span_context
+from .patterns import LABEL_TAIL, MEETING_LABEL
+from .roles import span_context
+from .scan import dates_in_filename
 
 MEETING_DOCTYPES = frozenset({"notice", "minutes"})
 # How much a day's context says it is the meeting's own, in the head of page 1 and elsewhere.

@@ -1,4 +1,4 @@
-"""The OpenAPI description of the meeting and case routes (merged into webui/openapi.py)."""
+"""The meeting and case routes: meetings, one meeting, a case's history, and their shapes."""
 
 from __future__ import annotations
 

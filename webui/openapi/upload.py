@@ -1,4 +1,4 @@
-"""The OpenAPI description of POST /api/documents (upload), merged into webui/openapi.py."""
+"""Uploads by editors: POST /api/documents."""
 
 from __future__ import annotations
 
