@@ -24,8 +24,9 @@ from archive.search.backend import PageTexts, TitleSource
 from archive.search.query import parse_tree
 
 from . import indices, mapping
-from .client import BULK_DOCS, cluster_errors, connect, send_bulk, where, with_retries
+from .client import cluster_errors, connect, where, with_retries
 from .compile import Compiled, Compiler, access_filter
+from .documents import Batch, document_source
 from .snippets import SNIPPET_CHARS, best_page
 from .words import IndexWords
 
@@ -33,42 +34,10 @@ FACET_FIELDS = mapping.FACET_FIELDS  # from the field table: doctype, year, regi
 # Counted only when some hit has one: an archive without notices or minutes has no body facet.
 SPARSE_FACETS = frozenset({"body"})
 FACET_SIZE = 1000
-MAX_INDEXED_CHARS = 5_000_000  # as the Whoosh backend: a giant text is indexed by its start
 NAMES_TTL = 30.0  # seconds another process's new region names may take to be seen here
 # The mapping version before `item_refs`: such an index is still searched (the field matches
 # nothing there) and gains the field in place on its first write.
 PREVIOUS_MAPPING = 5
-Action = tuple[dict[str, Any], dict[str, Any] | None]
-
-
-def document_source(doc: Document) -> dict[str, Any]:
-    """The index document of one catalog document."""
-    meta = doc.metadata
-    meeting = meta.meeting_date
-    years = (
-        {str(meeting.year)}
-        if meeting
-        else {str(m.start.year) for m in meta.mentions if m.role != "law"}
-    )
-    source: dict[str, Any] = {
-        "doc_id": doc.id,
-        "title": meta.title,
-        "text": "\f".join(doc.pages)[:MAX_INDEXED_CHARS],
-        "filename": doc.filename,
-        "regions": list(meta.regions),
-        "municipalities": list(meta.municipalities),
-        "doctype": meta.doctype,
-        "year": sorted(years),
-        "access": doc.access,
-        "body": [meta.body.canonical] if meta.body else [],
-        "items": list(dict.fromkeys(item.number for item in meta.items)),
-        "item_refs": list(meta.item_refs),
-        "cases": list(dict.fromkeys(case.case for case in meta.cases)),
-        "dates": [d.isoformat() for d in meta.dates],
-    }
-    if meeting:
-        source["meeting_date"] = meeting.isoformat()
-    return source
 
 
 class OpenSearchBackend:
@@ -196,6 +165,15 @@ class OpenSearchBackend:
         with cluster_errors(self.settings):
             for old in replaced:
                 self.client.indices.delete(index=old, ignore_unavailable=True)
+
+    def drop(self) -> None:
+        """Delete the index: every index of the alias's name, and one named like it."""
+        with cluster_errors(self.settings):
+            for name in indices.generations(self.client, self.index):
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+            if indices.is_concrete(self.client, self.index):
+                self.client.indices.delete(index=self.index)
+        self._ready = False
 
     def close(self) -> None:
         self.client.close()
@@ -388,28 +366,6 @@ class OpenSearchBackend:
         with cluster_errors(self.settings):
             stats = client.indices.stats(index=self.index, metric="store")
         return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
-
-
-class Batch:
-    """Index actions waiting to be sent; sent as a bulk request once BULK_DOCS wait, so that
-    a reindex of the whole catalog holds one request's documents in memory, not all."""
-
-    def __init__(self, backend: OpenSearchBackend, target: str) -> None:
-        self.backend = backend
-        self.target = target  # the alias, or the new index of a rebuild
-        self.actions: list[Action] = []
-        self.sent = 0
-
-    def append(self, action: Action) -> None:
-        self.actions.append(action)
-        if len(self.actions) >= BULK_DOCS:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.actions:
-            send_bulk(self.backend.ready(), self.backend.settings, self.actions)
-            self.sent += len(self.actions)
-            self.actions = []
 
 
 def sort_clause(order: str, *, has_text: bool) -> list[Any]:
