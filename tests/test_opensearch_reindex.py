@@ -17,8 +17,10 @@ from click.testing import CliRunner
 
 from archive import ArchiveConfig, open_archive
 from archive.config import SearchSettings
+from archive.errors import ArchiveError
 from archive.models import SearchRequest
 from archive.search.opensearch import indices, mapping
+from indexer.ingest import IngestOptions, ingest_paths
 
 from .conftest import search_settings
 from .test_opensearch_backend import run, write_settings
@@ -113,6 +115,24 @@ def test_an_index_from_before_the_alias_is_migrated_by_reindex(
     assert indices.generations(client, settings.index) == [new]
     assert total(home, "vindkraft") == 4
     assert run(runner, home, "check") == (0, "ok: catalog, originals and index agree\n")
+
+
+def test_a_rebuild_that_fails_deletes_its_new_index(
+    tmp_path: Path, settings: SearchSettings, client: Any
+) -> None:
+    config = ArchiveConfig(home=tmp_path / "arkiv", search=settings)
+    with open_archive(config) as archive:
+        notices = sorted(write_notices(tmp_path / "d", 2).iterdir())
+        with archive.writing():
+            ingest_paths(archive, notices, IngestOptions(workers=1))
+        (old,) = indices.aliased(client, settings.index)
+        with pytest.raises(ArchiveError, match="stopped halfway"), archive.index.rebuild() as batch:
+            for doc in archive.catalog.documents():
+                archive.index.add(batch, doc)
+            assert len(indices.generations(client, settings.index)) == 2
+            raise ArchiveError("stopped halfway")
+        assert indices.generations(client, settings.index) == [old]
+        assert archive.search(SearchRequest(query="vindkraft")).total == 2
 
 
 @pytest.mark.slow

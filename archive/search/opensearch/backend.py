@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time as clock
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from opensearchpy import OpenSearch, helpers
@@ -157,7 +157,9 @@ class OpenSearchBackend:
                 self.client.indices.refresh(index=new)
                 replaced = indices.switch(self.client, self.index, new)
         except BaseException:
-            with cluster_errors(self.settings):
+            # The error that stopped the rebuild is the one to report; a cluster that is down
+            # leaves the new index to the next rebuild.
+            with suppress(ArchiveError), cluster_errors(self.settings):
                 self.client.indices.delete(index=new, ignore_unavailable=True)
             raise
         self._ready = True
