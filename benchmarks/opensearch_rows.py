@@ -134,7 +134,7 @@ def bulk_load(os_home: Path, url: str) -> tuple[float, float]:
         send_bulk(backend.client, settings, actions)
         backend.client.indices.refresh(index=settings.index)
         seconds = time.perf_counter() - start
-        backend.client.indices.delete(index=settings.index)
+        backend.drop()  # the alias and the index behind it
     finally:
         backend.close()
     return len(actions) / seconds, index_mb

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from archive import ArchiveConfig, open_archive
-from archive.errors import ArchiveError, SearchTimeoutError
+from archive.errors import ArchiveError, SearchTimeoutError, SearchUnavailableError
 from archive.intake import Intake
 
 from . import api, feed, meetings, views
@@ -48,6 +48,8 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 JSON_PATHS = ("/api/", "/healthz")
+# The search cluster is down (OpenSearch): what a reader of the API is told.
+UNAVAILABLE_MESSAGE = "the search service does not answer right now; try again in a little while"
 RETRY_AFTER = 10  # seconds, on a 503: a search stopped at its time limit, or all slots busy
 
 
@@ -107,7 +109,9 @@ def describe_error(exc: Exception) -> tuple[int, str, str]:
         status, message = exc.code or 500, exc.description or ""
     else:  # pragma: no cover - Flask wraps everything else in InternalServerError
         status, message = 500, ""
-    if status >= 500 and not isinstance(exc, SearchTimeoutError):
+    if isinstance(exc, SearchUnavailableError):  # the cluster's address goes to the log only
+        message = UNAVAILABLE_MESSAGE
+    elif status >= 500 and not isinstance(exc, SearchTimeoutError):
         message = InternalServerError.description  # details go to the log, not the user
     return status, HTTP_STATUS_CODES.get(status, "Error"), message
 
@@ -129,7 +133,9 @@ def render_error(exc: Exception) -> ResponseReturnValue:
     # a search stopped at its time limit).
     actionable = status < 500 or isinstance(exc, SearchTimeoutError)
     detail = message if isinstance(exc, ArchiveError) and actionable else ""
-    return render_template("error.html", status=status, message=detail), status, headers
+    unavailable = isinstance(exc, SearchUnavailableError)
+    page = render_template("error.html", status=status, message=detail, unavailable=unavailable)
+    return page, status, headers
 
 
 def add_headers(response: Response) -> Response:

@@ -1,14 +1,15 @@
 """The OpenSearch backend: catalog documents to index documents, requests to the query DSL,
-responses to the same hits, snippets, facets and suggestions as the Whoosh backend gives."""
+responses to the same hits, snippets, facets and suggestions as the Whoosh backend gives.
+
+The index lives behind an alias (indices.py): a rebuild fills a new index beside the one being
+searched and switches the alias to it in one request."""
 
 from __future__ import annotations
 
-import re
 import threading
 import time as clock
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from html import escape, unescape
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from opensearchpy import OpenSearch, helpers
@@ -24,47 +25,21 @@ from archive.models import Document, SearchHit, SearchRequest, SearchResults
 from archive.search.backend import PageTexts, TitleSource
 from archive.search.query import parse_tree
 
-from . import mapping
-from .client import BULK_DOCS, cluster_errors, connect, send_bulk, where, with_retries
-from .compile import Compiled, Compiler
+from . import indices, mapping
+from .client import cluster_errors, connect, where, with_retries
+from .compile import Compiled, Compiler, access_filter
+from .documents import Batch, document_source
+from .snippets import SNIPPET_CHARS, best_page
+from .words import IndexWords
 
-SNIPPET_CHARS = 240  # a fragment's most characters, as the Whoosh backend's
-SNIPPET_FRAGMENTS = 2  # fragments of the best page joined into a snippet
-FACET_FIELDS = ("regions", "doctype", "year")
+FACET_FIELDS = mapping.FACET_FIELDS  # from the field table: doctype, year, regions, body
+# Counted only when some hit has one: an archive without notices or minutes has no body facet.
+SPARSE_FACETS = frozenset({"body"})
 FACET_SIZE = 1000
-MAX_INDEXED_CHARS = 5_000_000  # as the Whoosh backend: a giant text is indexed by its start
 NAMES_TTL = 30.0  # seconds another process's new region names may take to be seen here
-MARK = re.compile(f"({re.escape(mapping.HIGHLIGHT_PRE)}|{re.escape(mapping.HIGHLIGHT_POST)})")
-Action = tuple[dict[str, Any], dict[str, Any] | None]
-
-
-def document_source(doc: Document) -> dict[str, Any]:
-    """The index document of one catalog document."""
-    meta = doc.metadata
-    meeting = meta.meeting_date
-    years = (
-        {str(meeting.year)}
-        if meeting
-        else {str(m.start.year) for m in meta.mentions if m.role != "law"}
-    )
-    source: dict[str, Any] = {
-        "doc_id": doc.id,
-        "title": meta.title,
-        "text": "\f".join(doc.pages)[:MAX_INDEXED_CHARS],
-        "filename": doc.filename,
-        "regions": list(meta.regions),
-        "municipalities": list(meta.municipalities),
-        "doctype": meta.doctype,
-        "year": sorted(years),
-        "access": doc.access,
-        "body": [meta.body.canonical] if meta.body else [],
-        "items": [item.number for item in meta.items],
-        "cases": sorted({case.case for case in meta.cases}),
-        "dates": [d.isoformat() for d in meta.dates],
-    }
-    if meeting:
-        source["meeting_date"] = meeting.isoformat()
-    return source
+# The mapping version before `item_refs`: such an index is still searched (the field matches
+# nothing there) and gains the field in place on its first write.
+PREVIOUS_MAPPING = 5
 
 
 class OpenSearchBackend:
@@ -82,35 +57,55 @@ class OpenSearchBackend:
     # -- the index itself ------------------------------------------------------------------
 
     def ready(self) -> OpenSearch:
-        """The client, once the index is known to exist with our mapping (created on first
-        use unless read-only)."""
+        """The client, once the index (the alias, or an index of that name made before the
+        alias) is known to exist with our mapping; created on first use unless read-only."""
         if self._ready:
             return self.client
         with self._lock, cluster_errors(self.settings):
             if not self._ready:
                 if self.client.indices.exists(index=self.index):
-                    found = self.client.indices.get_mapping(index=self.index)
-                    meta = next(iter(found.values()))["mappings"].get("_meta", {})
-                    if meta.get("arkiv_mapping") != mapping.MAPPING_VERSION:
-                        raise ArchiveError(
-                            f"the search index at {where(self.settings)} was built by another "
-                            "version of Regionarkiv; run `arkiv reindex` to rebuild it"
-                        )
+                    self.check_mapping()
                 elif self.readonly:
                     raise ArchiveError(
                         f"no search index at {where(self.settings)}; "
                         "run `arkiv reindex` on the ingest host first"
                     )
                 else:
-                    self.create()
+                    self.create(indices.generation_name(self.index), alias=True)
                 self._ready = True
         return self.client
 
-    def create(self) -> None:
+    def check_mapping(self) -> None:
+        """Refuse an index of another mapping version; give one of the version before
+        `item_refs` that field (in place; a read-only process searches it as it is)."""
+        found = self.client.indices.get_mapping(index=self.index)
+        meta = next(iter(found.values()))["mappings"].get("_meta", {})
+        version = meta.get("arkiv_mapping")
+        if version == PREVIOUS_MAPPING:
+            if not self.readonly:
+                wanted = mapping.mappings()
+                self.client.indices.put_mapping(
+                    index=self.index,
+                    body={
+                        "_meta": wanted["_meta"],
+                        "properties": {"item_refs": wanted["properties"]["item_refs"]},
+                    },
+                )
+        elif version != mapping.MAPPING_VERSION:
+            raise ArchiveError(
+                f"the search index at {where(self.settings)} was built by another "
+                "version of Regionarkiv; run `arkiv reindex` to rebuild it"
+            )
+
+    def create(self, name: str, *, alias: bool) -> None:
+        """Create an empty index `name` with the current mapping; with `alias`, named by the
+        alias from the start (the first index of an archive)."""
         body = mapping.index_body(shards=self.settings.shards, replicas=self.settings.replicas)
-        self.client.indices.create(index=self.index, body=body)
+        if alias:
+            body["aliases"] = {self.index: {}}
+        self.client.indices.create(index=name, body=body)
         # The index answers once its primaries are allocated.
-        self.client.cluster.health(index=self.index, wait_for_status="yellow")
+        self.client.cluster.health(index=name, wait_for_status="yellow")
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -120,7 +115,7 @@ class OpenSearchBackend:
         ends; searches see them after that (refresh). Actions are idempotent (index by id,
         delete by id), so what a failed block sent is simply sent again when the catalog's
         queue is replayed."""
-        batch = Batch(self)
+        batch = Batch(self, self.index)
         yield batch
         batch.flush()
         if batch.sent:
@@ -129,10 +124,10 @@ class OpenSearchBackend:
             self._names = None
 
     def add(self, batch: Batch, doc: Document, preanalysis: Any | None = None) -> None:
-        batch.append(({"index": {"_index": self.index, "_id": doc.id}}, document_source(doc)))
+        batch.append(({"index": {"_index": batch.target, "_id": doc.id}}, document_source(doc)))
 
     def delete(self, batch: Batch, doc_id: str) -> None:
-        batch.append(({"delete": {"_index": self.index, "_id": doc_id}}, None))
+        batch.append(({"delete": {"_index": batch.target, "_id": doc_id}}, None))
 
     def segment_sizes(self) -> dict[str, int]:
         return {}  # the cluster merges its segments itself
@@ -141,22 +136,48 @@ class OpenSearchBackend:
         return 0
 
     def clear(self) -> None:
-        """Delete the index and create it empty with the current mapping."""
-        with cluster_errors(self.settings):
-            self.client.indices.delete(index=self.index, ignore_unavailable=True)
-            self.create()
-        self._ready = True
-        self._names = None
+        """Replace the index with an empty one (in one switch, as a rebuild)."""
+        with self.rebuild():
+            pass
 
     @contextmanager
     def rebuild(self) -> Iterator[Batch]:
-        """Empty the index, then fill it from the batch. Unlike the Whoosh backend this is not
-        one switch: readers see a partial index while it fills, and a rebuild killed halfway
-        leaves one until `arkiv check --repair` or another `arkiv reindex` (building beside
-        the old index behind an alias is the next step)."""
-        self.clear()
-        with self.writer(bulk=True) as batch:
+        """A batch that fills a new index beside the one being searched; when the block ends
+        the alias is switched to the new index in one request and the old one deleted.
+        Searches answer from the old index until the switch; a block that fails deletes the
+        new index, and one killed halfway leaves it to the next rebuild, which deletes it
+        first."""
+        with cluster_errors(self.settings):
+            indices.delete_leftovers(self.client, self.index)
+            new = indices.generation_name(self.index)
+            self.create(new, alias=False)
+        batch = Batch(self, new)
+        try:
             yield batch
+            batch.flush()
+            with cluster_errors(self.settings):
+                self.client.indices.refresh(index=new)
+                replaced = indices.switch(self.client, self.index, new)
+        except BaseException:
+            # The error that stopped the rebuild is the one to report; a cluster that is down
+            # leaves the new index to the next rebuild.
+            with suppress(ArchiveError), cluster_errors(self.settings):
+                self.client.indices.delete(index=new, ignore_unavailable=True)
+            raise
+        self._ready = True
+        self._names = None
+        with cluster_errors(self.settings):
+            for old in replaced:
+                self.client.indices.delete(index=old, ignore_unavailable=True)
+
+    def drop(self) -> None:
+        """Delete the index: every index of the alias's name, and one named like it."""
+        with cluster_errors(self.settings):
+            for name in indices.generations(self.client, self.index):
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+            if indices.is_concrete(self.client, self.index):
+                self.client.indices.delete(index=self.index)
+        self._ready = False
 
     def close(self) -> None:
         self.client.close()
@@ -205,10 +226,6 @@ class OpenSearchBackend:
             out.append({"range": {"meeting_date": bounds}})
         return out
 
-    @staticmethod
-    def access_filter(include_restricted: bool) -> list[dict[str, Any]]:
-        return [] if include_restricted else [{"term": {"access": "restricted"}}]
-
     def search(
         self, request: SearchRequest, page_texts: PageTexts, titles: TitleSource
     ) -> SearchResults:
@@ -223,7 +240,7 @@ class OpenSearchBackend:
             "bool": {
                 "must": [text_query or {"match_all": {}}],
                 "filter": self.filters(request),
-                "must_not": self.access_filter(include),
+                "must_not": access_filter(include_restricted=include),
             }
         }
         body: dict[str, Any] = {
@@ -272,7 +289,8 @@ class OpenSearchBackend:
         facets: dict[str, dict[str, int]] = {}
         for name in FACET_FIELDS if request.with_facets else ():
             buckets = found["aggregations"][name]["buckets"]
-            facets[name] = {b["key"]: int(b["doc_count"]) for b in buckets}
+            if buckets or name not in SPARSE_FACETS:
+                facets[name] = {b["key"]: int(b["doc_count"]) for b in buckets}
         suggestion = None
         if text_query is not None and total < 3:
             suggestion = self.suggest(request.query)
@@ -323,7 +341,12 @@ class OpenSearchBackend:
             }
         }
         body = {
-            "query": {"bool": {"must": [like], "must_not": self.access_filter(include_restricted)}},
+            "query": {
+                "bool": {
+                    "must": [like],
+                    "must_not": access_filter(include_restricted=include_restricted),
+                }
+            },
             "size": limit,
             "_source": False,
         }
@@ -349,27 +372,6 @@ class OpenSearchBackend:
         return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
 
 
-class Batch:
-    """Index actions waiting to be sent; sent as a bulk request once BULK_DOCS wait, so that
-    a reindex of the whole catalog holds one request's documents in memory, not all."""
-
-    def __init__(self, backend: OpenSearchBackend) -> None:
-        self.backend = backend
-        self.actions: list[Action] = []
-        self.sent = 0
-
-    def append(self, action: Action) -> None:
-        self.actions.append(action)
-        if len(self.actions) >= BULK_DOCS:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.actions:
-            send_bulk(self.backend.ready(), self.backend.settings, self.actions)
-            self.sent += len(self.actions)
-            self.actions = []
-
-
 def sort_clause(order: str, *, has_text: bool) -> list[Any]:
     """Newest first by meeting date (undated last) also for a search without words."""
     if order == "oldest":
@@ -377,140 +379,3 @@ def sort_clause(order: str, *, has_text: bool) -> list[Any]:
     if order == "newest" or not has_text:
         return [{"meeting_date": {"order": "desc", "missing": "_last"}}, {"doc_id": "asc"}]
     return ["_score", {"doc_id": "asc"}]
-
-
-def best_page(
-    doc_id: str, page_count: int, fragments: Sequence[str], page_texts: PageTexts
-) -> tuple[int | None, str]:
-    """(page, snippet): the page of the highlighter's best fragment, with up to
-    SNIPPET_FRAGMENTS of its fragments on that page; the start of page 1 when nothing was
-    highlighted (a match in the title only)."""
-    if not fragments or page_count <= 0:
-        text = page_texts(doc_id, 1) if page_count > 0 else ""
-        return (1 if page_count else None), escape(plain_snippet(text))
-    pages = [page_texts(doc_id, n) for n in range(1, page_count + 1)]
-    starts, offset = [], 0
-    for text in pages:
-        starts.append(offset)
-        offset += len(text) + 1  # the form feed between pages
-    body = "\f".join(pages)
-    located: list[tuple[int, str]] = []
-    for fragment in fragments:
-        plain = unescape(MARK.sub("", fragment))
-        at = body.find(plain)
-        # The page of the first marked word: a fragment may begin at the end of the page
-        # before.
-        before = fragment.find(mapping.HIGHLIGHT_PRE)
-        at += len(unescape(MARK.sub("", fragment[: max(before, 0)]))) if at >= 0 else 0
-        number = sum(1 for s in starts if s <= at) if at >= 0 else 1
-        located.append((number, fragment))
-    chosen = located[0][0]
-    kept = [f for n, f in located if n == chosen][:SNIPPET_FRAGMENTS]
-    return chosen, reescape(kept)
-
-
-def reescape(fragments: Sequence[str]) -> str:
-    """Highlighted fragments as the Whoosh side writes a snippet: text escaped with
-    html.escape, whitespace collapsed, each match in `<mark class="match termN">` where N
-    numbers the distinct words marked, in order, across the snippet."""
-    seen: dict[str, int] = {}
-    out = []
-    for fragment in fragments:
-        parts: list[str] = []
-        inside = False
-        for piece in MARK.split(fragment):
-            if piece == mapping.HIGHLIGHT_PRE:
-                inside = True
-            elif piece == mapping.HIGHLIGHT_POST:
-                inside = False
-            elif inside:
-                word = unescape(piece)
-                number = seen.setdefault(fold(word.lower()), len(seen))
-                parts.append(f'<mark class="match term{number}">{escape(word)}</mark>')
-            else:
-                parts.append(escape(unescape(piece)))
-        out.append(" ".join("".join(parts).split()))
-    return " … ".join(out)
-
-
-def plain_snippet(text: str) -> str:
-    """The opening of a text, cut at a word boundary."""
-    flat = " ".join(text.split())
-    if len(flat) <= SNIPPET_CHARS:
-        return flat
-    cut = flat.rfind(" ", 0, SNIPPET_CHARS)
-    return flat[: cut if cut > 0 else SNIPPET_CHARS] + " …"
-
-
-class IndexWords:
-    """The index's words for did-you-mean (archive.language.spelling): presence and document
-    frequency from the exact view, near spellings from the engine's term suggester."""
-
-    def __init__(self, backend: OpenSearchBackend) -> None:
-        self.backend = backend
-        self._counts: dict[str, int] = {}
-
-    def has(self, field: str, term: str) -> bool:
-        return self.frequency(field, term) > 0
-
-    def frequency(self, field: str, term: str) -> int:
-        if term not in self._counts:
-            # Public documents only: a suggestion must not reveal a restricted text's words.
-            query = {
-                "bool": {
-                    "filter": [{"term": {"text.exact": term}}],
-                    "must_not": OpenSearchBackend.access_filter(False),
-                }
-            }
-            self._counts[term] = int(self.backend.call("count", body={"query": query})["count"])
-        return self._counts[term]
-
-    def with_prefix(self, field: str, prefix: str) -> Iterator[str]:
-        return iter(())
-
-    def near(self, field: str, prefix: str, word: str, maxdist: int) -> Iterator[str]:
-        """Index words within `maxdist` edits of `word` spelled without æøå (the suggester
-        over the folded view), as the index spells them (the suggester over the exact one)."""
-        edits = max(1, min(2, maxdist))
-        folded = {o for o in self.options("suggest.folded", fold(word), edits, len(prefix))}
-        for option in sorted(folded):
-            for spelled in self.options("suggest", option, 2, 0, always=True):
-                if (
-                    fold(spelled) == option
-                    and spelled.startswith(prefix)
-                    and self.has(field, spelled)
-                ):
-                    yield spelled
-            if option.startswith(prefix) and self.has(field, option):
-                yield option
-
-    def options(
-        self, field: str, text: str, edits: int, prefix: int, *, always: bool = False
-    ) -> list[str]:
-        body = {
-            "suggest": {
-                "near": {
-                    "text": text,
-                    "term": {
-                        "field": field,
-                        "suggest_mode": "always",
-                        "max_edits": edits,
-                        "prefix_length": prefix,
-                        "min_word_length": 3,
-                        "size": 20,
-                        "string_distance": "damerau_levenshtein",
-                    },
-                }
-            },
-            "size": 0,
-        }
-        del always
-        found = self.backend.call("search", body=body)
-        return [
-            option["text"]
-            for entry in found.get("suggest", {}).get("near", [])
-            for option in entry.get("options", [])
-        ]
-
-    def names(self) -> Mapping[str, Sequence[Name]]:
-        return self.backend.names()

@@ -3,7 +3,9 @@
 A word is looked for in each view of the text (mapping.py), the views adding up as the Whoosh
 backend's tiers do: as written > same stem > spelled without æøå > part of a compound; and in
 the title by its stem. Runs of words that spell a region or municipality of the index match
-documents labelled with it, or its words in a row.
+documents labelled with it, or its words in a row. Item and case numbers (`sak:5/2015`,
+`case:2015/123`, a bare `05/15`) match the keyword fields `items`, `item_refs` and `cases`
+exactly, as on the Whoosh side (archive/search/whoosh/compile.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from archive.language.folding import fold
 from archive.language.stems import stem
 from archive.language.vocabulary import Name, name_key
 from archive.language.words import STOP_WORDS, words
+from archive.meetings import case_number, item_number
 from archive.search.query import (
+    MEETING_FIELDS,
     NAME_FIELDS,
     TEXT_FIELDS,
     AndNode,
@@ -39,6 +43,9 @@ PART = 0.6
 NAME_FIELD = 3.0
 MAX_NAME_WORDS = 4
 NEUTER_MIN = 6  # shorter stems + t are other words (kar/kart, svar/svart)
+# A listing of the item (a notice's or minutes' agenda) ranks above a citation of it.
+LISTED_BOOST = 4.0
+HEAD_MIN = 8  # letters of a word also looked for at the head of a compound
 
 Query = dict[str, Any]
 NOTHING: Query = {"bool": {"must_not": [{"match_all": {}}]}}
@@ -125,6 +132,11 @@ class Compiler:
             run.clear()
 
         for child in children:
+            number = number_query(child.text) if isinstance(child, WordNode) else None
+            if number is not None and scope is None:  # 05/15, 2015/123: exactly that
+                flush()
+                parts.append(number)
+                continue
             if isinstance(child, WordNode) and (scope is None or scope in TEXT_FIELDS):
                 run.append(child.text)
                 continue
@@ -168,8 +180,8 @@ class Compiler:
         tokens = words(text)
         if not tokens:
             return None
-        if len(tokens) > 1:  # IKT-strategi: the words in a row
-            return self.phrase(" ".join(tokens), 1, scope, positive=positive)
+        if len(tokens) > 1:
+            return self.joined(tokens, scope, positive=positive)
         token = tokens[0]
         if token in STOP_WORDS:
             return None
@@ -186,6 +198,10 @@ class Compiler:
             ]
             if fold(token) != token:
                 clauses.append({"term": {"text.parts": {"value": fold(token), "boost": PART}}})
+            # A long word at the head of a compound (`vindmåling` in `vindmålingsprosjekt`):
+            # the decompounder adds only the lexicon's words, and this one is not among them.
+            if len(token) >= HEAD_MIN:
+                clauses.append({"prefix": {"text.exact": {"value": token, "boost": PART}}})
             # Adjectives' neuter -t has its own stem (ekstraordinære, ekstraordinært).
             stemmed = stem(token)
             if len(stemmed) >= NEUTER_MIN:
@@ -198,6 +214,19 @@ class Compiler:
                 {"term": {"title.parts": {"value": token, "boost": PART}}},
             ]
         return {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+    def joined(self, tokens: list[str], scope: str | None, *, positive: bool) -> Query | None:
+        """A hyphenated, dotted or slashed word (`IKT-strategi`, `2018/19`): the words in a
+        row; below that, as on the Whoosh side, all of them anywhere."""
+        kept = [t for t in tokens if t not in STOP_WORDS]
+        if not kept:
+            return None
+        if len(kept) == 1:
+            return self.word(kept[0], scope, positive=positive)
+        in_a_row = self.phrase(" ".join(tokens), 1, scope, positive=positive)
+        each = [q for q in (self.word(t, scope, positive=positive) for t in kept) if q]
+        anywhere: Query = {"bool": {"must": each, "boost": PART / EXACT}}
+        return anywhere if in_a_row is None else any_of([in_a_row, anywhere])
 
     def phrase(self, text: str, slop: int, scope: str | None, *, positive: bool) -> Query | None:
         """Words in a row as written (slop: how far apart, 1 = next to each other)."""
@@ -265,6 +294,8 @@ class Compiler:
         value = node.text.strip()
         if not value:
             return None
+        if scope in MEETING_FIELDS:
+            return meeting_value(scope, value)
         if scope in NAME_FIELDS:
             return {"term": {scope: self.canonical(scope, value)}}
         if scope == "filename":
@@ -276,3 +307,58 @@ class Compiler:
             if name.field == field_name:
                 return name.canonical
         return value
+
+
+def item_query(number: str) -> Query:
+    """The documents that list an item (first) or cite it."""
+    return {
+        "bool": {
+            "should": [
+                {"term": {"items": {"value": number, "boost": LISTED_BOOST}}},
+                {"term": {"item_refs": {"value": number}}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def number_query(word: str) -> Query | None:
+    """A bare item number (`5/15`, `05/2015`) or case number (`2015/123`, `15/123-4`)
+    matched exactly; None for any other word."""
+    number = item_number(word)
+    if number is not None:
+        return item_query(number)
+    case = case_number(word)
+    return {"term": {"cases": case}} if case is not None and not is_year_span(word) else None
+
+
+def is_year_span(word: str) -> bool:
+    """`2015/16` and `2018/2019` are seasons and budget years, not cases, when written bare
+    (the Whoosh compiler's rule; this package imports nothing of Whoosh's)."""
+    first, _, second = word.partition("/")
+    if len(first) != 4 or not (first + second).isdigit():
+        return False
+    following = int(first) + 1
+    return second in (str(following), f"{following % 100:02d}")
+
+
+def meeting_value(field_name: str, value: str) -> Query:
+    """`sak:5/2015` (also `sak:"RS 3/19"`), `case:2015/123`, `saksnr:15/123-4`."""
+    if MEETING_FIELDS[field_name] == "items":
+        number = item_number(value)
+        if number is None:
+            raise QueryError(
+                f"{field_name}:{value}: not an item number (write {field_name}:5/2015)"
+            )
+        return item_query(number)
+    case = case_number(value)
+    if case is None:
+        raise QueryError(
+            f"{field_name}:{value}: not an archive case number (write {field_name}:2015/123)"
+        )
+    return {"term": {"cases": case}}
+
+
+def access_filter(*, include_restricted: bool) -> list[Query]:
+    """The `must_not` clauses that keep restricted documents out of a reader's query."""
+    return [] if include_restricted else [{"term": {"access": "restricted"}}]

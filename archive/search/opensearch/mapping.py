@@ -21,10 +21,13 @@ The analysis mirrors the Whoosh side's views of a word with the engine's own fil
   The engine adds every listed word it finds inside a compound, where the Whoosh side picks the
   single best split: `kystsoneplan` also yields `one`, so precision differs there.
 
-Keyword fields carry the filters and facets (regions, municipalities, doctype, body, items,
-cases, year) and `access` ("public" or "restricted", filtered in every query), dates are
-dates, and `suggest` is a plain lower-cased field for the term suggester
-(did-you-mean). The index is derived from the catalog and can always be rebuilt.
+The document fields come from the field table (archive.fields.index_fields()): its keyword
+fields carry the filters and facets (regions, municipalities, doctype, year, body: the
+meeting's organ, items and item_refs: agenda items listed and cited, cases) and `access`
+("public" or "restricted", filtered in every query), its dates are dates, its text fields get
+the views above. `text` (the pages) and `suggest`, a plain lower-cased field for the term
+suggester (did-you-mean), are the index's own. The index is derived from the catalog and can
+always be rebuilt.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from archive.fields import IndexField, index_fields
 from archive.language.compounds import (
     LONG_ATOM,
     MIN_ATOM,
@@ -46,12 +50,12 @@ from archive.language.compounds import (
 
 HIGHLIGHT_PRE = "<mark>"
 HIGHLIGHT_POST = "</mark>"
-KEYWORD_FIELDS = (
-    "regions", "municipalities", "doctype", "body", "items", "cases", "year", "access",
-)  # fmt: skip
+# The field table's names that the index spells otherwise (`doc_id` since the first version).
+INDEX_NAMES = {"id": "doc_id"}
+FACET_FIELDS = tuple(f.name for f in index_fields() if f.is_faceted)
 # Raised whenever the mapping or analysis changes: an index of another version is rebuilt.
-MAPPING_VERSION = 5
-DATE_FIELDS = ("meeting_date", "dates")
+# Version 6 added `item_refs` (5 lacked it; ready() adds it to a version-5 index in place).
+MAPPING_VERSION = 6
 
 
 def compound_parts(lexicon: Lexicon | None = None) -> list[str]:
@@ -150,11 +154,26 @@ def _text_field(*, term_vectors: bool) -> dict[str, Any]:
     return field
 
 
+def field_mapping(field: IndexField) -> dict[str, Any]:
+    """The mapping of one field of the table, by how it is indexed."""
+    if field.kind == "text":
+        # A file name is matched by its words spelled without æøå; other text by every view.
+        if field.name == "filename":
+            return {"type": "text", "analyzer": "arkiv_folded"}
+        return _text_field(term_vectors=False)
+    if field.kind == "date":
+        return {"type": "date", "format": "strict_date"}
+    if field.kind == "number":
+        return {"type": "long"}
+    return {"type": "keyword"}
+
+
 def mappings() -> dict[str, Any]:
     """The field mapping (strict: a document with an unknown field is refused)."""
     properties: dict[str, Any] = {
-        "doc_id": {"type": "keyword"},
-        "title": _text_field(term_vectors=False),
+        INDEX_NAMES.get(f.name, f.name): field_mapping(f) for f in index_fields()
+    }
+    properties |= {
         "text": _text_field(term_vectors=True),
         "page": {"type": "integer"},
         "suggest": {
@@ -162,12 +181,7 @@ def mappings() -> dict[str, Any]:
             "analyzer": "arkiv_exact",
             "fields": {"folded": {"type": "text", "analyzer": "arkiv_folded"}},
         },
-        "filename": {"type": "text", "analyzer": "arkiv_folded"},
     }
-    for name in KEYWORD_FIELDS:
-        properties[name] = {"type": "keyword"}
-    for name in DATE_FIELDS:
-        properties[name] = {"type": "date", "format": "strict_date"}
     return {
         "dynamic": "strict",
         "_meta": {"arkiv_mapping": MAPPING_VERSION},
