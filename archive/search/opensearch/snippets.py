@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from html import escape, unescape
 
-from archive.language.analysis import fold
+from archive.language.folding import fold
 from archive.search.backend import PageTexts
 
 from . import mapping

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from archive.language.analysis import fold
+from archive.language.folding import fold
 from archive.language.vocabulary import Name
 
 from .compile import access_filter
