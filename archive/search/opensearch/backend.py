@@ -23,7 +23,15 @@ from archive.search.backend import PageTexts, TitleSource
 from archive.search.query import parse_tree
 
 from . import mapping
-from .client import BULK_DOCS, cluster_errors, connect, send_bulk, where, with_retries
+from .client import (
+    BULK_DOCS,
+    cluster_errors,
+    connect,
+    loading,
+    send_bulk,
+    where,
+    with_retries,
+)
 from .compile import Compiled, Compiler
 
 SNIPPET_CHARS = 240  # a fragment's most characters, as the Whoosh backend's
@@ -119,8 +127,13 @@ class OpenSearchBackend:
         delete by id), so what a failed block sent is simply sent again when the catalog's
         queue is replayed."""
         batch = Batch(self)
-        yield batch
-        batch.flush()
+        if bulk:  # no periodic refresh while a bulk load runs (client.loading)
+            with loading(self.ready(), self.index, self.settings):
+                yield batch
+                batch.flush()
+        else:
+            yield batch
+            batch.flush()
         if batch.sent:
             client = self.ready()
             with_retries(lambda: client.indices.refresh(index=self.index), self.settings)
