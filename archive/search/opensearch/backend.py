@@ -25,6 +25,7 @@ from archive.search.query import parse_tree
 from . import mapping
 from .client import (
     BULK_DOCS,
+    CREATE_TIMEOUT,
     cluster_errors,
     connect,
     loading,
@@ -114,7 +115,7 @@ class OpenSearchBackend:
 
     def create(self) -> None:
         body = mapping.index_body(shards=self.settings.shards, replicas=self.settings.replicas)
-        self.client.indices.create(index=self.index, body=body)
+        self.client.indices.create(index=self.index, body=body, request_timeout=CREATE_TIMEOUT)
         # The index answers once its primaries are allocated.
         self.client.cluster.health(index=self.index, wait_for_status="yellow")
 

@@ -33,6 +33,10 @@ BULK_BYTES = 4_000_000
 # machine), and a request that times out is sent again while the node still works on the first
 # copy: with the search timeout, a reindex spent most of its time indexing documents twice.
 BULK_TIMEOUT = 600.0
+# Seconds the creation of an index may take: the node builds the decompounder from 67,609
+# words, which took over 30 s on a loaded machine; a create that timed out and was sent again
+# then failed with "already exists".
+CREATE_TIMEOUT = 300.0
 RETRIES = 6  # of a bulk batch, or of the documents in it, the cluster refused (429/503)
 BACKOFF = 0.5  # seconds before the first retry; doubled for each next one
 RETRY_STATUSES = frozenset({429, 503})
