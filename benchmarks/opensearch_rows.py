@@ -5,6 +5,7 @@ real node started from tests/opensearch/ (skipped with the reason when Java or M
 from __future__ import annotations
 
 import http.client
+import os
 import shutil
 import sqlite3
 import time
@@ -21,6 +22,7 @@ from .queries import CLASSES, query_specs
 from .report import Table
 from .searching import running_server
 
+REINDEX_ROW = "8. OpenSearch: arkiv reindex (documents/s; node CPU ms/document)"
 HEAP = "1g"  # the node's heap: a 50k index with term vectors for the highlighter
 
 
@@ -31,6 +33,21 @@ def ms3(samples: list[float]) -> str:
     )
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (Linux /proc; 0.0 elsewhere). On a
+    shared machine wall times follow the load; CPU time per request or document does not."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_note() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f}"
+
+
 def copy_catalog(source: Path, target: Path) -> None:
     """A consistent copy of a home's catalog (SQLite's backup, WAL included)."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -39,7 +56,7 @@ def copy_catalog(source: Path, target: Path) -> None:
 
 
 def skip_rows(table: Table, size: int, reason: str) -> None:
-    table.row("8. OpenSearch: arkiv reindex (documents/s)").put(size, "skipped")
+    table.row(REINDEX_ROW).put(size, "skipped")
     table.notes.append(f"OpenSearch rows skipped: {reason}")
 
 
@@ -61,43 +78,61 @@ def bench_opensearch(table: Table, size: int, home: Path, cache: Path, rounds: i
         skip_rows(table, size, str(exc))
         return
     try:
-        bench_node(table, size, home, work, node.url, rounds)
+        before = load_note()
+        bench_node(table, size, home, work, node.url, node.process.pid, rounds)
+        table.notes.append(
+            f"OpenSearch rows at {size:,} documents: load average (1 / 5 / 15 min) {before} "
+            f"before them, {load_note()} after, on {os.cpu_count()} cores; the node's CPU "
+            "time per document and per request does not depend on the load."
+        )
     finally:
         node.stop()
 
 
-def bench_node(table: Table, size: int, home: Path, work: Path, url: str, rounds: int) -> None:
+def bench_node(
+    table: Table, size: int, home: Path, work: Path, url: str, pid: int, rounds: int
+) -> None:
     os_home = work / "home"
     copy_catalog(home / "catalog.sqlite", os_home / "catalog.sqlite")
     (os_home / "arkiv.toml").write_text(
         f'[search]\nbackend = "opensearch"\nurls = ["{url}"]\nindex = "bench"\n', "utf-8"
     )
+    cpu = cpu_seconds(pid)
     rebuilt = run_measured(arkiv_command(os_home, "reindex"))
+    cpu = cpu_seconds(pid) - cpu
     count = int(rebuilt.stdout.split()[1])  # "reindexed N documents"
-    table.row("8. OpenSearch: arkiv reindex (documents/s)").put(
-        size, f"{count / rebuilt.seconds:.1f}"
+    table.row(REINDEX_ROW).put(
+        size, f"{count / rebuilt.seconds:.1f}; {cpu * 1000 / max(count, 1):.1f}"
     )
-    bulk_rate, index_mb = bulk_load(os_home, url)
-    table.row("8. OpenSearch: bulk load of prepared documents (documents/s)").put(
-        size, f"{bulk_rate:.1f}"
-    )
+    bulk_rate, bulk_cpu, index_mb = bulk_load(os_home, url, pid)
+    table.row(
+        "8. OpenSearch: bulk load of prepared documents (documents/s; node CPU ms/document)"
+    ).put(size, f"{bulk_rate:.1f}; {bulk_cpu * 1000:.1f}")
     table.row("8. OpenSearch: index size, primaries (MB)").put(size, f"{index_mb:.0f}")
     latencies: dict[str, list[float]] = {cls: [] for cls in CLASSES}
+    # CPU seconds per class of the node and of `arkiv serve` (the snippets, the catalog,
+    # Flask); read around each request, so the sums are exact to the clock tick.
+    node_cpu = dict.fromkeys(CLASSES, 0.0)
+    serve_cpu = dict.fromkeys(CLASSES, 0.0)
     specs = query_specs()
     errors = 0
     with running_server(os_home) as server:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        serve = server.process.pid
         try:
             for spec in specs:  # warm up
                 server.get(conn, spec)
             for _ in range(rounds):
                 for spec in specs:
+                    node0, serve0 = cpu_seconds(pid), cpu_seconds(serve)
                     start = time.perf_counter()
                     status = server.get(conn, spec)
                     if status == 200:
                         latencies[spec.cls].append(time.perf_counter() - start)
                     else:
                         errors += 1
+                    node_cpu[spec.cls] += cpu_seconds(pid) - node0
+                    serve_cpu[spec.cls] += cpu_seconds(serve) - serve0
         finally:
             conn.close()
     for cls in CLASSES:
@@ -108,14 +143,19 @@ def bench_node(table: Table, size: int, home: Path, work: Path, url: str, rounds
             row.put(size, ms3(samples), p95 <= 0.050 if size >= 50_000 else None)
         else:
             row.put(size, "no answers")
+        asked = max(1, rounds * sum(1 for spec in specs if spec.cls == cls))
+        table.row(f"8. OpenSearch {cls}: CPU per request, node; arkiv serve (ms)").put(
+            size, f"{node_cpu[cls] * 1000 / asked:.1f}; {serve_cpu[cls] * 1000 / asked:.1f}"
+        )
     table.row("8. OpenSearch: HTTP errors", "0").put(size, str(errors), errors == 0)
 
 
-def bulk_load(os_home: Path, url: str) -> tuple[float, float]:
+def bulk_load(os_home: Path, url: str, pid: int) -> tuple[float, float, float]:
     """Documents per second of bulk requests alone (the index documents prepared first) into
-    a fresh index, and the reindexed index's size."""
+    a fresh index without periodic refresh, as a reindex loads; the node's CPU seconds per
+    document; the reindexed index's size."""
     from archive.search.opensearch.backend import OpenSearchBackend, document_source
-    from archive.search.opensearch.client import send_bulk
+    from archive.search.opensearch.client import loading, send_bulk
 
     settings = SearchSettings(backend="opensearch", urls=(url,), index="bench-bulk")
     with open_archive(ArchiveConfig(home=os_home), readonly=True) as archive:
@@ -130,11 +170,14 @@ def bulk_load(os_home: Path, url: str) -> tuple[float, float]:
     backend = OpenSearchBackend(settings)
     try:
         backend.clear()
+        cpu = cpu_seconds(pid)
         start = time.perf_counter()
-        send_bulk(backend.client, settings, actions)
+        with loading(backend.client, settings.index, settings):
+            send_bulk(backend.client, settings, actions)
         backend.client.indices.refresh(index=settings.index)
         seconds = time.perf_counter() - start
+        cpu = cpu_seconds(pid) - cpu
         backend.drop()  # the alias and the index behind it
     finally:
         backend.close()
-    return len(actions) / seconds, index_mb
+    return len(actions) / seconds, cpu / max(1, len(actions)), index_mb

@@ -252,7 +252,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.search_only:
             bench_search(table, size, args.cache / f"home-{size}", args.cache, settings)
             if settings.with_opensearch:
-                bench_opensearch(table, size, args.cache / f"home-{size}", args.cache, 1)
+                bench_opensearch(
+                    table, size, args.cache / f"home-{size}", args.cache, settings.rounds
+                )
         else:
             bench_size(table, size, args.cache, settings, args.workers)
     if not args.search_only:

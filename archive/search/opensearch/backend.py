@@ -26,7 +26,7 @@ from archive.search.backend import PageTexts, TitleSource
 from archive.search.query import parse_tree
 
 from . import indices, mapping
-from .client import cluster_errors, connect, where, with_retries
+from .client import CREATE_TIMEOUT, cluster_errors, connect, loading, where, with_retries
 from .compile import Compiled, Compiler, access_filter
 from .documents import Batch, document_source
 from .snippets import SNIPPET_CHARS, best_page
@@ -103,7 +103,7 @@ class OpenSearchBackend:
         body = mapping.index_body(shards=self.settings.shards, replicas=self.settings.replicas)
         if alias:
             body["aliases"] = {self.index: {}}
-        self.client.indices.create(index=name, body=body)
+        self.client.indices.create(index=name, body=body, request_timeout=CREATE_TIMEOUT)
         # The index answers once its primaries are allocated.
         self.client.cluster.health(index=name, wait_for_status="yellow")
 
@@ -116,8 +116,13 @@ class OpenSearchBackend:
         delete by id), so what a failed block sent is simply sent again when the catalog's
         queue is replayed."""
         batch = Batch(self, self.index)
-        yield batch
-        batch.flush()
+        if bulk:  # no periodic refresh while a bulk load runs (client.loading)
+            with loading(self.ready(), self.index, self.settings):
+                yield batch
+                batch.flush()
+        else:
+            yield batch
+            batch.flush()
         if batch.sent:
             client = self.ready()
             with_retries(lambda: client.indices.refresh(index=self.index), self.settings)
@@ -153,8 +158,9 @@ class OpenSearchBackend:
             self.create(new, alias=False)
         batch = Batch(self, new)
         try:
-            yield batch
-            batch.flush()
+            with loading(self.client, new, self.settings):  # no periodic refresh while filling
+                yield batch
+                batch.flush()
             with cluster_errors(self.settings):
                 self.client.indices.refresh(index=new)
                 replaced = indices.switch(self.client, self.index, new)

@@ -7,7 +7,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from typing import Any, TypeVar
 
@@ -25,9 +25,18 @@ from archive.config import SearchSettings
 from archive.errors import ArchiveError, SearchUnavailableError
 
 # A bulk request holds at most this many documents or bytes: large enough that a request's
-# overhead is small, small enough that a node under load answers within the timeout.
-BULK_DOCS = 500
-BULK_BYTES = 8_000_000
+# overhead is small, small enough that a node under load answers well within BULK_TIMEOUT.
+BULK_DOCS = 200
+BULK_BYTES = 4_000_000
+# Seconds a bulk request may take. A node indexes a request's documents one after another on
+# one thread (the analysis and the term vectors cost 20-250 ms a document on a loaded 2-core
+# machine), and a request that times out is sent again while the node still works on the first
+# copy: with the search timeout, a reindex spent most of its time indexing documents twice.
+BULK_TIMEOUT = 600.0
+# Seconds the creation of an index may take: the node builds the decompounder from 67,609
+# words, which took over 30 s on a loaded machine; a create that timed out and was sent again
+# then failed with "already exists".
+CREATE_TIMEOUT = 300.0
 RETRIES = 6  # of a bulk batch, or of the documents in it, the cluster refused (429/503)
 BACKOFF = 0.5  # seconds before the first retry; doubled for each next one
 RETRY_STATUSES = frozenset({429, 503})
@@ -109,6 +118,22 @@ def with_retries(call: Callable[[], T], settings: SearchSettings) -> T:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+@contextmanager
+def loading(client: OpenSearch, index: str, settings: SearchSettings) -> Iterator[None]:
+    """No periodic refresh of `index` while a bulk load fills it (each refresh writes a small
+    segment that merges then rewrite); the default is restored afterwards, also when the load
+    fails. Every writer refreshes explicitly when it ends, so what was sent becomes visible even
+    if a killed process left the setting off."""
+    body = {"index": {"refresh_interval": "-1"}}
+    with_retries(partial(client.indices.put_settings, index=index, body=body), settings)
+    try:
+        yield
+    finally:
+        # One attempt: a cluster that went away is told by the load's own error.
+        with suppress(ArchiveError), cluster_errors(settings):
+            client.indices.put_settings(index=index, body={"index": {"refresh_interval": None}})
+
+
 def batches(actions: Sequence[tuple[dict[str, Any], dict[str, Any] | None]]) -> Iterator[str]:
     """NDJSON bulk bodies of at most BULK_DOCS documents and about BULK_BYTES bytes."""
     lines: list[str] = []
@@ -141,7 +166,8 @@ def send_bulk(
         retry: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
         start = 0
         for body in batches(pending):
-            response = with_retries(partial(client.bulk, body=body), settings)
+            call = partial(client.bulk, body=body, request_timeout=BULK_TIMEOUT)
+            response = with_retries(call, settings)
             items = response.get("items", [])
             part = pending[start : start + len(items)]
             start += len(items)
