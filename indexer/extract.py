@@ -19,7 +19,7 @@ import pdfminer
 from charset_normalizer import from_bytes
 from pdfminer.converter import TextConverter
 from pdfminer.layout import LAParams
-from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
@@ -30,6 +30,7 @@ from archive.errors import EncryptedError, ExtractionError, UnsupportedTypeError
 from .cleanup import clean_pages
 from .ocr import page_is_scan
 from .pdflimits import PdfLimitError, inflate_limits
+from .pdfobjects import QuickPDFDocument
 from .pdftext import GlyphDevice, page_text
 
 PDF_MEDIA_TYPE = "application/pdf"
@@ -424,7 +425,7 @@ def extract_pdf(
     total = 0
     try:
         with path.open("rb") as fh, inflate_limits() as budget:
-            document = PDFDocument(PDFParser(fh), password=password or "")
+            document = QuickPDFDocument(PDFParser(fh), password=password or "")
             budget.release()  # the cross-reference streams, read and parsed
             resources = PDFResourceManager(caching=True)
             glyphs = GlyphDevice(resources)
