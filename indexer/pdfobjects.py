@@ -15,11 +15,15 @@ import re
 from typing import Any
 
 from pdfminer.pdfdocument import PDFDocument
-from pdfminer.pdftypes import PDFObjRef
+from pdfminer.pdftypes import PDFObjRef, PDFStream
 from pdfminer.psparser import KWD, LIT, PSLiteral, literal_name
 
-# The bytes read for one object: page, font and content-stream dictionaries fit easily.
+# The bytes read for one object: page, font and content-stream dictionaries fit easily; a
+# longer object (a page tree's list of 10,000 pages) is read again with the longer chunk.
 CHUNK_BYTES = 4096
+LONG_CHUNK_BYTES = 1 << 20
+CR, LF = ord("\r"), ord("\n")
+EOL = re.compile(rb"[\r\n]")
 KEYWORD_STREAM = KWD(b"stream")
 
 # One token after optional white space (and NULs, which pdfminer skips). Each alternative ends
@@ -50,24 +54,54 @@ class QuickPDFDocument(PDFDocument):
 
     def _getobj_parse(self, pos: int, objid: int) -> object:
         assert self._parser is not None
-        fp = self._parser.fp
-        saved = fp.tell()
-        fp.seek(pos)
-        data = fp.read(CHUNK_BYTES)
-        fp.seek(saved)  # the parser's own reading goes on where it was
-        try:
-            value, end = read_plain_object(data, objid, self)
-        except Unusual:
-            return super()._getobj_parse(pos, objid)
-        if end is None:
-            return value
-        # A stream: its dictionary is read; pdfminer reads the data (its length may be an
-        # indirect object, the data may hold "endstream" early) and the rest of the object.
         parser = self._parser
-        parser.seek(pos + end)
-        parser.push((pos, value))
-        parser.do_keyword(pos + end, KEYWORD_STREAM)
-        return parser.nextobject()[1]
+        for size in (CHUNK_BYTES, LONG_CHUNK_BYTES):
+            saved = parser.fp.tell()
+            parser.fp.seek(pos)
+            data = parser.fp.read(size)
+            parser.fp.seek(saved)  # the parser's own reading goes on where it was
+            try:
+                value, end = read_plain_object(data, objid, self)
+            except Unusual:
+                if len(data) < size:
+                    break  # the whole rest of the file was read: it is the object itself
+                continue
+            if end is None:
+                return value
+            stream = self.quick_stream(data, value, end)
+            if stream is not None:
+                return stream
+            # pdfminer reads the data (its length may be an indirect object, or reach past
+            # the bytes read) and the rest of the object, from the dictionary read here.
+            parser.seek(pos + end)
+            parser.push((pos, value))
+            parser.do_keyword(pos + end, KEYWORD_STREAM)
+            return parser.nextobject()[1]
+        return super()._getobj_parse(pos, objid)
+
+    def quick_stream(self, data: bytes, dic: dict[str, Any], end: int) -> PDFStream | None:
+        """The stream whose dictionary `dic` ends before "stream" at `end` of `data`, read as
+        pdfminer's PDFParser reads it, when all of it is in `data`; else None."""
+        length = dic.get("Length")
+        if type(length) is not int or length < 0 or self._parser is None or self._parser.fallback:
+            return None
+        eol = EOL.search(data, end)  # the data starts after the line of "stream"
+        if eol is None or eol.end() >= len(data):
+            return None
+        start = eol.end() + (data[eol.start()] == CR and data[eol.end()] == LF)
+        if start + length > len(data):
+            return None
+        # pdfminer looks for "endstream" from the end of the data on and reads on from it.
+        close = data.find(b"endstream", start + length)
+        if close < 0:
+            return None
+        after = TOKEN.match(data, close)
+        if after is None or after["word"] != b"endstream":
+            return None
+        last = TOKEN.match(data, after.end())
+        if last is None or last["word"] != b"endobj":
+            return None
+        return PDFStream(dic, data[start : start + length], self.decipher)
 
 
 def read_plain_object(data: bytes, objid: int, doc: PDFDocument) -> tuple[Any, int | None]:

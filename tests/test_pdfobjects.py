@@ -91,12 +91,18 @@ ODD_OBJECTS: tuple[bytes, ...] = (
     b"<< /Key 12 0 R /Next 13 >>",
     b"1 2 3",  # several values before endobj
     b"{ 1 2 add }",
+    b"<< /Length 3 >>\r\nstream\r\nabc\r\nendstream",  # CR LF line ends
+    b"<< /Length 2 >>\nstream\nabcdef\nendstream",  # a length short of the data
+    b"<< /Length 40 >>\nstream\nab\nendstream",  # a length past the object
+    b"<< /Length 9000 >>\nstream\n" + b"x" * 9000 + b"\nendstream",  # past the first chunk
+    b"[" + b"1 0 R " * 2000 + b"]",  # a long object, read again with the long chunk
+    b"<< /Length 4 >>stream\nabcd\nendstream junk",  # something between endstream and endobj
 )
 
 
 def test_crafted_objects_read_alike(tmp_path: Path) -> None:
     path = write_pdf_objects(tmp_path / "odd.pdf", list(ODD_OBJECTS))
-    assert assert_same_objects(path) == 9  # 1-6, 13, 14 and 16
+    assert assert_same_objects(path) == 15  # 1-6, 13, 14, 16 and 19-24
 
 
 def test_missing_endobj_reads_alike(tmp_path: Path) -> None:
