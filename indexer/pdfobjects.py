@@ -22,6 +22,8 @@ from pdfminer.psparser import KWD, LIT, PSLiteral, literal_name
 # longer object (a page tree's list of 10,000 pages) is read again with the longer chunk.
 CHUNK_BYTES = 4096
 LONG_CHUNK_BYTES = 1 << 20
+# A token that stops the quick reading this close to the end of the bytes read may be cut off.
+TAIL_BYTES = 512
 CR, LF = ord("\r"), ord("\n")
 EOL = re.compile(rb"[\r\n]")
 KEYWORD_STREAM = KWD(b"stream")
@@ -49,6 +51,10 @@ class Unusual(Exception):
     """Raised inside the quick reading for anything it leaves to pdfminer."""
 
 
+class CutShort(Unusual):
+    """Raised when the bytes read end before the object does (or near where it might)."""
+
+
 class QuickPDFDocument(PDFDocument):
     """A PDFDocument whose plain indirect objects are read by `read_plain_object`."""
 
@@ -62,10 +68,12 @@ class QuickPDFDocument(PDFDocument):
             parser.fp.seek(saved)  # the parser's own reading goes on where it was
             try:
                 value, end = read_plain_object(data, objid, self)
-            except Unusual:
+            except CutShort:
                 if len(data) < size:
                     break  # the whole rest of the file was read: it is the object itself
                 continue
+            except Unusual:
+                break
             if end is None:
                 return value
             stream = self.quick_stream(data, value, end)
@@ -116,7 +124,8 @@ def read_plain_object(data: bytes, objid: int, doc: PDFDocument) -> tuple[Any, i
     while True:
         token = TOKEN.match(data, pos)
         if token is None:
-            raise Unusual
+            # A token may be cut by the end of the bytes read; a longer chunk may hold it.
+            raise CutShort if len(data) - pos < TAIL_BYTES else Unusual
         kind = token.lastgroup
         items = stack[-1]
         if kind == "int":

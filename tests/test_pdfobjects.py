@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfparser import PDFParser
-from pdfminer.pdftypes import PDFObjRef, PDFStream
+from pdfminer.pdftypes import PDFObjRef, PDFStream, list_value
 from pdfminer.psparser import LIT
 
 from benchmarks.stress.files import write_pdf_objects, write_tiny_pages_pdf
@@ -161,3 +161,29 @@ def test_corpus_pdfs_read_alike() -> None:
                 with pytest.raises(type(exc)), path.open("rb") as fh:
                     PDFDocument(PDFParser(fh), password=password)
     assert quick > 10_000
+
+
+def test_only_an_object_cut_short_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_pdf_objects(
+        tmp_path / "lang.pdf",
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /Title (M\xf8te) /Pad [" + b"0 " * 3000 + b"] >>",
+            b"<< /Type /Pages /Kids [" + b"3 0 R " * 2000 + b"] /Count 0 >>",
+        ],
+    )
+    calls: list[int] = []
+    original = pdfobjects.read_plain_object
+
+    def counting(data: bytes, objid: int, doc: PDFDocument) -> Any:
+        calls.append(objid)
+        return original(data, objid, doc)
+
+    monkeypatch.setattr(pdfobjects, "read_plain_object", counting)
+    with path.open("rb") as fh:
+        document = QuickPDFDocument(PDFParser(fh))
+        assert len(list_value(document.getobj(2)["Kids"])) == 2000
+    # The catalog's string is met early: pdfminer reads it at once; the page tree is longer
+    # than the first chunk and is read again with the long one.
+    assert calls == [1, 2, 2]
