@@ -5,8 +5,8 @@ few function calls per token: on a PDF of 10,000 small pages, reading the 20,000
 content objects took more than half of the extraction. `QuickPDFDocument` reads an object's
 bytes with one regular expression and builds the same values (dictionaries, arrays, numbers,
 names, booleans, null, references); anything else in an object (a string, a comment, a `#` in
-a name, a malformed sequence, an object longer than `CHUNK_BYTES`) hands the whole object to
-pdfminer's parser, so every object comes out exactly as pdfminer would give it.
+a name, a malformed sequence, an object longer than `LONG_CHUNK_BYTES`) hands the whole object
+to pdfminer's parser, so every object comes out exactly as pdfminer would give it.
 """
 
 from __future__ import annotations
