@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from archive.errors import EncryptedError, ExtractionError, UnsupportedTypeError
-from indexer import extract as extract_module
+from indexer import pdffile
 from indexer.cli import cli
 from indexer.extract import TEXT_PAGE_CHARS, decode_bytes, extract_text, split_text_pages
 from indexer.pdftext import GlyphDevice
@@ -316,7 +316,7 @@ def test_a_bug_in_our_layout_code_is_not_reported_as_an_unreadable_pdf(
     def broken(*args: object) -> str:
         return "".join([None])  # type: ignore[list-item]  # TypeError raised by the stdlib
 
-    monkeypatch.setattr(extract_module, "page_text", broken)
+    monkeypatch.setattr(pdffile, "page_text", broken)
     with pytest.raises(TypeError):
         extract_text(path)
 

@@ -4,6 +4,8 @@ with how it was decided, the wall time and the peak memory of the whole process 
 from __future__ import annotations
 
 import json
+import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -82,18 +84,23 @@ HEAVY_FILES = (
 class Outcome:
     decided: str  # "indexed, N pages" or the reason it was refused
     seconds: float
+    cpu_seconds: float  # user and system time of `arkiv index` and its workers
     peak_pss_mb: float
     peak_rss_mb: float
+    load: float  # the one-minute load average when it ended
 
 
 def index_one(path: Path, home: Path) -> Outcome:
     """`arkiv index` of one file into a fresh archive, OCR on, with its memory sampled."""
     args = arkiv_command(home, "index", "--json", str(path))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with TreeSampler(proc.pid, interval=0.05) as sampler:
         out, err = proc.communicate()
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     try:
         report = json.loads(out)
     except json.JSONDecodeError:
@@ -104,7 +111,9 @@ def index_one(path: Path, home: Path) -> Outcome:
             decided = reason if reason.startswith("refused") else "refused: " + reason
         else:
             decided = f"indexed ({report['added']} added)"
-    return Outcome(decided, seconds, sampler.peak_pss / MB, sampler.peak_total / MB)
+    return Outcome(
+        decided, seconds, cpu, sampler.peak_pss / MB, sampler.peak_total / MB, os.getloadavg()[0]
+    )
 
 
 def run(quick: bool) -> list[Row]:
@@ -122,9 +131,9 @@ def run(quick: bool) -> list[Row]:
             rows.append(
                 (
                     f"heavy: {heavy.label} ({size / MB:,.1f} MB file)",
-                    f"{outcome.decided}; {outcome.seconds:.1f} s; peak "
-                    f"{outcome.peak_pss_mb:.0f} MB PSS ({outcome.peak_rss_mb:.0f} MB RSS)"
-                    + ("" if met else " [goal missed]"),
+                    f"{outcome.decided}; {outcome.seconds:.1f} s ({outcome.cpu_seconds:.1f} s "
+                    f"CPU, load {outcome.load:.0f}); peak {outcome.peak_pss_mb:.0f} MB PSS "
+                    f"({outcome.peak_rss_mb:.0f} MB RSS)" + ("" if met else " [goal missed]"),
                     GOAL,
                 )
             )
