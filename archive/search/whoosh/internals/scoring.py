@@ -17,7 +17,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import ListMatcher, NullMatcherClass, WrappingMatcher
+from whoosh.matching import (
+    ArrayUnionMatcher,
+    ListMatcher,
+    NullMatcherClass,
+    UnionMatcher,
+    WrappingMatcher,
+)
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, DisjunctionMax, Not, Or, Query
 from whoosh.scoring import BM25FScorer
@@ -126,6 +132,11 @@ def from_matcher(m: Any, searcher: Any) -> Matches:
         found, scores = term_scores(m, searcher.reader())
     elif hasattr(m, "arrays"):  # expansion.ScoredList: arrays at hand
         found, scores = m.arrays
+    elif type(m) is UnionMatcher:  # a wildcard's terms over a large segment: a + b
+        parts = [from_matcher(m.a, searcher), from_matcher(m.b, searcher)]
+        found, scores = unite(parts, searcher.doc_count_all(), best=False)
+    elif type(m) is ArrayUnionMatcher and not m._scored:  # a wildcard's terms, unscored
+        found, scores = unscored_union(m, searcher)
     elif isinstance(m, ListMatcher) and not m._scorer:
         found = np.asarray(m._ids[m._i :], np.int64)
         if m._all_weights:
@@ -143,6 +154,17 @@ def from_matcher(m: Any, searcher: Any) -> Matches:
             m.next()
         found, scores = np.asarray(ids, np.int64), np.asarray(values, np.float64)
     return (found, scores * boost) if boost != 1.0 else (found, scores)
+
+
+def unscored_union(m: ArrayUnionMatcher, searcher: Any) -> Matches:
+    """The documents of an unscored ArrayUnionMatcher, each scored 1 as it scores them: the
+    part it has read already from its array, the rest from its submatchers."""
+    part = np.frombuffer(m._a, np.float64)[: m._limit - m._offset]
+    first = np.flatnonzero(part > 0).astype(np.int64) + m._offset
+    first = first[first >= m._docnum]
+    rest = [from_matcher(sub, searcher)[0] for sub in m._submatchers]
+    found = np.union1d(first, np.concatenate(rest)) if rest else first
+    return found.astype(np.int64), np.ones(len(found), np.float64)
 
 
 def term_scores(m: W3LeafMatcher, reader: Any) -> Matches:
