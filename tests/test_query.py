@@ -11,7 +11,7 @@ from archive.errors import QueryError
 from archive.language.vocabulary import Name, names_index
 from archive.search.whoosh.backend import build_schema
 from archive.search.whoosh.compile import parse_query
-from archive.search.whoosh.expansion import Best
+from archive.search.whoosh.unions import Best
 
 SCHEMA = build_schema()
 

@@ -167,6 +167,11 @@ def unscored_union(m: ArrayUnionMatcher, searcher: Any) -> Matches:
     return found.astype(np.int64), np.ones(len(found), np.float64)
 
 
+def is_bm25_term(m: Any) -> bool:
+    """Whether a matcher is one term's postings scored by BM25F (read as arrays here)."""
+    return type(m) is W3LeafMatcher and type(getattr(m, "scorer", None)) is BM25FScorer
+
+
 def term_scores(m: W3LeafMatcher, reader: Any) -> Matches:
     """BM25F over a term's remaining postings, as BM25FScorer computes it per document."""
     found, tf, _ = read_postings(m)
