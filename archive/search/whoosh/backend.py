@@ -32,6 +32,7 @@ from .compile import parse_query
 from .deadline import check_time, remaining, time_limit, timeout_error
 from .internals.filters import Allowed
 from .internals.scoring import Ids, Matches, by_key, score_query, top
+from .internals.trees import tree_scores
 from .snippets import Snippets, match_keys_of
 from .tables import SharedTables
 
@@ -533,9 +534,12 @@ class SearchIndex:
 
     @staticmethod
     def score(searcher: Searcher, query: Query) -> Matches:
-        """Every match of a query with its score: with numpy (scoring.score_query), or for
-        a query with a negation by Whoosh's own collector."""
+        """Every match of a query with its score, read as arrays (scoring.score_query; for a
+        query with a negation, trees.tree_scores), or where its matchers cannot be read so,
+        collected by Whoosh."""
         scored = score_query(searcher, query)
+        if scored is None:  # a negation: its matcher tree, as Whoosh shapes it
+            scored = tree_scores(searcher, query)
         if scored is not None:
             return scored
         left = remaining()
