@@ -18,9 +18,10 @@ from archive.language.vocabulary import IndexVocabulary
 from archive.search.whoosh import internals
 from archive.search.whoosh.backend import WEIGHTING, SearchIndex
 from archive.search.whoosh.compile import parse_query
-from archive.search.whoosh.expansion import FastPhrase, union
 from archive.search.whoosh.internals import lengths, mapped
 from archive.search.whoosh.internals.scoring import from_matcher
+from archive.search.whoosh.phrases import FastPhrase
+from archive.search.whoosh.unions import union
 
 from .test_archive import make_doc
 

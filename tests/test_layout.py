@@ -175,8 +175,7 @@ def test_imports_for_annotations_only_are_no_cycle() -> None:
 
 
 def test_private_whoosh_modules_stay_in_internals() -> None:
-    """Whoosh's codec and file modules are named in `internals` alone, but for expansion.py,
-    whose phrase and union matchers still test for W3LeafMatcher (this may only shrink)."""
+    """Whoosh's codec and file modules are named in `internals` alone."""
     private = ("whoosh.codec", "whoosh.filedb")
     outside = [
         f"{path.relative_to(ROOT)} imports {name}"
@@ -186,7 +185,7 @@ def test_private_whoosh_modules_stay_in_internals() -> None:
         for name in sorted(imported_modules(path))
         if name.startswith(private)
     ]
-    assert outside == ["archive/search/whoosh/expansion.py imports whoosh.codec.whoosh3"]
+    assert outside == []
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from whoosh.query import And, Not, NullQuery, Or, Phrase, Query, Term, TermRange
 from archive.errors import QueryError
 from archive.language.vocabulary import Name, names_index
 from archive.search.whoosh.compile import parse_query
-from archive.search.whoosh.expansion import Best
 from archive.search.whoosh.schema import build_schema
+from archive.search.whoosh.unions import Best
 
 SCHEMA = build_schema()
 

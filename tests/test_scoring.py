@@ -14,8 +14,8 @@ from whoosh.query import And, Query
 from archive import ArchiveConfig, open_archive
 from archive.models import SearchRequest
 from archive.search.whoosh.backend import Allowed, SearchIndex
-from archive.search.whoosh.expansion import SPAN, position_keys
 from archive.search.whoosh.internals.scoring import by_key, score_query, top
+from archive.search.whoosh.phrases import SPAN, position_keys
 
 from .test_archive import make_doc
 

@@ -4,39 +4,36 @@ is in schema.py)."""
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, time
 from functools import cache
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from whoosh import collectors, highlight, index
+from whoosh import collectors, index
 from whoosh.fields import Schema
-from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Query, Term
+from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Query, Term
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, IndexWriter
 
 from archive.errors import ArchiveError
 from archive.language.compounds import DEFAULT as DECOMPOUNDER
-from archive.language.matching import HighlightAnalyzer, key, surface_pattern
 from archive.language.spelling import suggest_query
 from archive.language.vocabulary import IndexVocabulary, VisibleVocabulary, name_key
-from archive.language.words import normalize, words
+from archive.language.words import words
 from archive.models import Document, SearchHit, SearchRequest, SearchResults
 from archive.search.backend import PageTexts, TitleSource
 
 from . import internals
 from .compile import parse_query
 from .deadline import check_time, remaining, time_limit, timeout_error
-from .highlighting import SNIPPET_CHARS, SURROUND, highlight_words
 from .internals.filters import Allowed
 from .internals.scoring import Ids, Matches, by_key, score_query, top
+from .internals.trees import tree_scores
 from .schema import (
     INDEX_NAMES,
     add_meeting_fields,
@@ -45,14 +42,12 @@ from .schema import (
     document_fields,
     weighting,
 )
+from .snippets import Snippets, match_keys_of
 from .tables import SharedTables
 
 if TYPE_CHECKING:
     from .preanalysis import Preanalysis
 
-# The highlighter analyses only this much text around the densest matches of the best page:
-# analysing whole pages was about half of a query's time (20 hits, 2,000-character pages).
-HIGHLIGHT_WINDOW = 900
 # After a bulk load, segments beyond this many are merged: at 50,000 documents a query over
 # the 25 segments `arkiv index` wrote took two to three times as long as over one.
 MAX_SEGMENTS = 8
@@ -64,8 +59,6 @@ FACET_INDEX_FIELDS = INDEX_NAMES  # the facet "body" (the meeting's organ) is "o
 # What a reader who may not see restricted documents is allowed to match: a positive term, so
 # a document indexed without an access value (it cannot be, but) stays hidden rather than shown.
 PUBLIC = Term("access", "public")
-# Which view of the analysis each text field holds, for highlighting what matched.
-KEY_VIEWS = {"body": "exact", "title": "title", "body_folded": "folded", "body_parts": "parts"}
 WEIGHTING = weighting()
 
 
@@ -414,8 +407,7 @@ class SearchIndex:
                 counts = table.counts(matching)
                 if counts or name != "organ":  # no notices or minutes: no body facet
                     facets[names[name]] = counts
-        terms = self.match_keys(text_query)
-        analyzer = HighlightAnalyzer(terms)  # one for the page: it learns the words
+        snippets = Snippets(self.match_keys(text_query))
         page_ids = [searcher.stored_fields(int(found[i]))["id"] for i in chosen]
         info = titles(page_ids)
         hits = []
@@ -428,9 +420,7 @@ class SearchIndex:
                 # The catalog is the source of truth: an index a crash left behind on an access
                 # change (its queue not yet applied) must not show the document either.
                 continue
-            page_no, snippet = self.snippet(
-                doc_id, doc.page_count, terms, page_texts, analyzer=analyzer
-            )
+            page_no, snippet = snippets.snippet(doc_id, doc.page_count, page_texts)
             score = float(scores[i]) if scores is not None and sort_field is None else 0.0
             hits.append(
                 SearchHit(
@@ -459,9 +449,12 @@ class SearchIndex:
 
     @staticmethod
     def score(searcher: Searcher, query: Query) -> Matches:
-        """Every match of a query with its score: with numpy (scoring.score_query), or for
-        a query with a negation by Whoosh's own collector."""
+        """Every match of a query with its score, read as arrays (scoring.score_query; for a
+        query with a negation, trees.tree_scores), or where its matchers cannot be read so,
+        collected by Whoosh."""
         scored = score_query(searcher, query)
+        if scored is None:  # a negation: its matcher tree, as Whoosh shapes it
+            scored = tree_scores(searcher, query)
         if scored is not None:
             return scored
         left = remaining()
@@ -494,42 +487,6 @@ class SearchIndex:
         with self.pinned():
             _, text_query = self.build_query(request)
             return self.match_keys(text_query)
-
-    def snippet(
-        self,
-        doc_id: str,
-        page_count: int,
-        terms: frozenset[str],
-        page_texts: PageTexts,
-        *,
-        analyzer: HighlightAnalyzer | None = None,
-    ) -> tuple[int | None, str]:
-        """(page of the best match, HTML snippet with matches in <mark>) for one hit."""
-        if not terms:
-            text = page_texts(doc_id, 1)
-            return (1 if page_count else None), escape(plain_snippet(text))
-        pattern = surface_pattern(terms)
-        if pattern is None:
-            text = page_texts(doc_id, 1)
-            return (1 if page_count else None), escape(plain_snippet(text))
-        best_page, best_score, best_text = 1, (-1, -1), ""
-        for number in range(1, max(page_count, 1) + 1):
-            text = page_texts(doc_id, number)
-            found = pattern.findall(text)
-            score = (len({f.lower() for f in found}), len(found))
-            if score > best_score:
-                best_page, best_score, best_text = number, score, text
-        best_text = highlight_window(normalize(best_text), pattern)  # offsets are into NFC
-        analyzer = analyzer or HighlightAnalyzer(terms)
-        if analyzer.joins_runs:  # Whoosh's highlighter over the analyzer's joined runs
-            formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-            fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SURROUND)
-            marked = highlight.highlight(best_text, terms, analyzer, fragmenter, formatter, top=2)
-        else:
-            marked = highlight_words(best_text, analyzer.spans(best_text), terms, top=2)
-        if not marked:
-            marked = escape(plain_snippet(best_text))
-        return best_page, marked
 
     def suggest(self, text: str, *, include_restricted: bool = False) -> str | None:
         """The query respelled with words the index holds (næringsplan for naeringsplan), or
@@ -574,52 +531,3 @@ def load_language_data() -> None:
     once per process and outside any search's time limit: the first search after a start
     must not be stopped for it."""
     DECOMPOUNDER.lexicon.frequencies  # noqa: B018 - loaded on first access
-
-
-def match_keys_of(query: Query) -> Iterator[str]:
-    """`view:term` keys (see analysis.key) of a query's terms, skipping negated parts."""
-    if isinstance(query, Not):
-        return
-    if isinstance(query, Term | Phrase):
-        field = query.fieldname
-        texts = query.words if isinstance(query, Phrase) else [query.text]
-        view = KEY_VIEWS.get(field)
-        if view is not None:
-            for text in texts:
-                yield key(view, text.decode("utf-8") if isinstance(text, bytes) else str(text))
-        return
-    for child in query.children():
-        yield from match_keys_of(child)
-
-
-def highlight_window(text: str, pattern: re.Pattern[str]) -> str:
-    """The HIGHLIGHT_WINDOW characters of a page with the most matches, cut at spaces."""
-    if len(text) <= HIGHLIGHT_WINDOW:
-        return text
-    starts = [m.start() for m in pattern.finditer(text)]
-    if not starts:
-        return text
-    best, best_count, j = 0, 0, 0
-    for i, start in enumerate(starts):  # the window that opens a little before match i
-        while j < len(starts) and starts[j] < start + HIGHLIGHT_WINDOW - 100:
-            j += 1
-        if j - i > best_count:
-            best, best_count = i, j - i
-    begin = max(0, starts[best] - 100)
-    end = begin + HIGHLIGHT_WINDOW
-    if begin:
-        space = text.find(" ", begin)
-        begin = space + 1 if 0 <= space < starts[best] else begin
-    if end < len(text):
-        space = text.rfind(" ", begin, end)
-        end = space if space > starts[best] else end
-    return text[begin:end]
-
-
-def plain_snippet(text: str) -> str:
-    """The opening of a text, cut at a word boundary."""
-    flat = " ".join(text.split())
-    if len(flat) <= SNIPPET_CHARS:
-        return flat
-    cut = flat.rfind(" ", 0, SNIPPET_CHARS)
-    return flat[: cut if cut > 0 else SNIPPET_CHARS] + " …"

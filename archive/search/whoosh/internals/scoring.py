@@ -11,16 +11,25 @@ order of additions (about 1e-15), and the ranking is the same.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from itertools import chain
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import ListMatcher, NullMatcherClass, WrappingMatcher
+from whoosh.matching import (
+    ArrayUnionMatcher,
+    IntersectionMatcher,
+    InverseMatcher,
+    ListMatcher,
+    NullMatcherClass,
+    UnionMatcher,
+    WrappingMatcher,
+)
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, DisjunctionMax, Not, Or, Query
-from whoosh.scoring import BM25FScorer
+from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.searching import Searcher
 
 Ids = npt.NDArray[np.int64]
@@ -32,14 +41,20 @@ EMPTY: Matches = (np.zeros(0, np.int64), np.zeros(0, np.float64))
 
 def score_query(searcher: Searcher, query: Query) -> Matches | None:
     """All documents a query matches, with Whoosh's scores, as arrays over the whole index;
-    None for a query with a negation (Whoosh scores those by quirks of its matchers)."""
+    None for a query with a negation (Whoosh scores those by quirks of its matchers: see
+    trees.tree_scores)."""
     if has_negation(query):
         return None
     context = searcher.context()
+    return over_segments(searcher, lambda leaf: evaluate(query, leaf, context))
+
+
+def over_segments(searcher: Searcher, matches: Callable[[Any], Matches]) -> Matches:
+    """Each segment's live matches, numbered over the whole index."""
     ids: list[Ids] = []
     scores: list[Scores] = []
     for leaf, offset in searcher.leaf_searchers():
-        found, scored = evaluate(query, leaf, context)
+        found, scored = matches(leaf)
         reader = leaf.reader()
         if reader.has_deletions() and len(found):
             alive = ~np.isin(found, np.fromiter(reader.deleted_docs_set, np.int64))
@@ -124,8 +139,20 @@ def from_matcher(m: Any, searcher: Any) -> Matches:
         return EMPTY
     if type(m) is W3LeafMatcher and type(getattr(m, "scorer", None)) is BM25FScorer:
         found, scores = term_scores(m, searcher.reader())
+    elif is_weighted_term(m):  # a term of a field not scored by length (`access`): its weight
+        found, scores, _ = read_postings(m)
     elif hasattr(m, "arrays"):  # expansion.ScoredList: arrays at hand
         found, scores = m.arrays
+    elif type(m) is UnionMatcher:  # a wildcard's terms over a large segment: a + b
+        parts = [from_matcher(m.a, searcher), from_matcher(m.b, searcher)]
+        found, scores = unite(parts, searcher.doc_count_all(), best=False)
+    elif type(m) is IntersectionMatcher:  # a negation's And: a + b
+        parts = [from_matcher(m.a, searcher), from_matcher(m.b, searcher)]
+        found, scores = intersect(parts, searcher.doc_count_all())
+    elif type(m) is InverseMatcher:  # NOT: the live documents the child does not match
+        found, scores = inverse(m, searcher)
+    elif isinstance(m, ArrayUnionMatcher):  # a wildcard's terms, or a word's (expansion.union)
+        found, scores = array_union(m, searcher)
     elif isinstance(m, ListMatcher) and not m._scorer:
         found = np.asarray(m._ids[m._i :], np.int64)
         if m._all_weights:
@@ -143,6 +170,45 @@ def from_matcher(m: Any, searcher: Any) -> Matches:
             m.next()
         found, scores = np.asarray(ids, np.int64), np.asarray(values, np.float64)
     return (found, scores * boost) if boost != 1.0 else (found, scores)
+
+
+def array_union(m: ArrayUnionMatcher, searcher: Any) -> Matches:
+    """The documents of an ArrayUnionMatcher with its scores: the part it has read already
+    from its array, the rest from its submatchers, added in their order as it adds them
+    (unscored: 1 each)."""
+    part = np.frombuffer(m._a, np.float64)[: m._limit - m._offset]
+    first = np.flatnonzero(part > 0).astype(np.int64) + m._offset
+    first = first[first >= m._docnum]
+    first_scores = part[first - m._offset] if m._scored else np.ones(len(first))
+    total = np.zeros(searcher.doc_count_all(), np.float64)
+    for sub in m._submatchers:
+        ids, scores = from_matcher(sub, searcher)
+        if m._scored:
+            total[ids] += scores * m._boost
+        else:
+            total[ids] = 1.0
+    rest = np.flatnonzero(total > 0).astype(np.int64)
+    return np.concatenate([first, rest]), np.concatenate([first_scores, total[rest]])
+
+
+def inverse(m: InverseMatcher, searcher: Any) -> Matches:
+    """InverseMatcher's documents from its current one on, scored by its weight; the
+    deleted ones are left to score_query, as its `missing` leaves them out."""
+    keep = np.ones(m.limit, np.bool_)
+    keep[: m._id] = False
+    keep[from_matcher(m.child, searcher)[0]] = False
+    found = np.flatnonzero(keep).astype(np.int64)
+    return found, np.full(len(found), float(m._weight))
+
+
+def is_bm25_term(m: Any) -> bool:
+    """Whether a matcher is one term's postings scored by BM25F (read as arrays here)."""
+    return type(m) is W3LeafMatcher and type(getattr(m, "scorer", None)) is BM25FScorer
+
+
+def is_weighted_term(m: Any) -> bool:
+    """Whether a matcher is one term's postings scored by their weight alone."""
+    return type(m) is W3LeafMatcher and type(getattr(m, "scorer", None)) is WeightScorer
 
 
 def term_scores(m: W3LeafMatcher, reader: Any) -> Matches:
