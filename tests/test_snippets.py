@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from archive.language.analysis import key, surface_pattern
+from archive.language.matching import key, surface_pattern
 from archive.search.whoosh.snippets import Snippets, highlight_window, plain_snippet
 
 KEYS = frozenset({key("exact", "plan"), key("stem", "næringsplan"), key("folded", "tromso"),
