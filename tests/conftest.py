@@ -141,6 +141,11 @@ SLOW_TESTS = {
 }
 
 
+# Tests outside test_evaluation.py that read the real corpus's pages (evaluation/pages.py):
+# in the evaluation's worker they read the pages it has read.
+REAL_CORPUS_TESTS = {"test_manifest_dates_are_found_in_the_real_documents"}
+
+
 def uses_opensearch_node(item: pytest.Item, module: str) -> bool:
     """Whether a test needs the session's OpenSearch node (or starts nodes of its own)."""
     params = getattr(item, "callspec", None)
@@ -156,7 +161,8 @@ def uses_opensearch_node(item: pytest.Item, module: str) -> bool:
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the tests listed above slow, so that `-m "not slow"` leaves them out; put every
-    test that uses OpenSearch in one xdist group, so that one worker starts the node."""
+    test that uses OpenSearch in one xdist group, so that one worker starts the node, and the
+    readers of the real corpus in another."""
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
         name = item.name.split("[", 1)[0]
@@ -164,6 +170,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.slow)
         if uses_opensearch_node(item, module):
             item.add_marker(pytest.mark.xdist_group("opensearch"))
+        elif module == "test_evaluation" or name in REAL_CORPUS_TESTS:
+            item.add_marker(pytest.mark.xdist_group("real-corpus"))
 
 
 @pytest.hookimpl(optionalhook=True)
