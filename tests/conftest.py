@@ -129,8 +129,17 @@ def needs_corpus() -> pytest.MarkDecorator:
 
 
 # Tests outside `make test-fast` (besides those marked slow or browser where they are written):
-# OCR, the shared and pdfminer corpora, the benchmarks' smoke run, the search-quality archive.
-SLOW_MODULES = {"test_ocr", "test_ocr_ingest", "test_benchmarks", "test_search_quality"}
+# OCR, the shared and pdfminer corpora, the benchmarks' smoke run, the search-quality archive,
+# the kill -9 trials and concurrent writers of real `arkiv` processes, and (below) every test
+# that uses OpenSearch (a JVM to start).
+SLOW_MODULES = {
+    "test_ocr",
+    "test_ocr_ingest",
+    "test_benchmarks",
+    "test_search_quality",
+    "test_faults",
+    "test_faults_index",
+}
 SLOW_TESTS = {
     "test_real_pdfs_read_as_pdfminer_reads_them",
     "test_worker_analysis_indexes_as_reindex_does",
@@ -166,9 +175,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
         name = item.name.split("[", 1)[0]
-        if module in SLOW_MODULES or name in SLOW_TESTS:
+        on_opensearch = uses_opensearch_node(item, module)
+        if module in SLOW_MODULES or name in SLOW_TESTS or on_opensearch:
             item.add_marker(pytest.mark.slow)
-        if uses_opensearch_node(item, module):
+        if on_opensearch:
             item.add_marker(pytest.mark.xdist_group("opensearch"))
         elif module == "test_evaluation" or name in REAL_CORPUS_TESTS:
             item.add_marker(pytest.mark.xdist_group("real-corpus"))
