@@ -12,6 +12,7 @@ is done (xdist's own rule hands out work earlier, which can leave the other work
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,11 +36,26 @@ ESTIMATES: Mapping[str, float] = {
 }
 
 
+# Units the controller tells from the test id alone (it sees no marks): every test that runs
+# on OpenSearch, and every reader of the real corpus's pages (evaluation/pages.py).
+OPENSEARCH_ID = re.compile(
+    r"^tests/test_opensearch[^/]*\.py::|\[(?:[^\]]*-)?opensearch(?:-[^\]]*)?\]$"
+)
+REAL_CORPUS_ID = re.compile(
+    r"^tests/test_evaluation\.py::|::test_manifest_dates_are_found_in_the_real_documents\["
+)
+
+
 def unit_of(nodeid: str) -> str:
-    """The unit a test runs in: its xdist group (after the last '@'), else its module file."""
+    """The unit a test runs in: its xdist group (after the last '@'), the OpenSearch or the
+    real-corpus unit, else its module file."""
     at = nodeid.rfind("@")
     if at > nodeid.rfind("]"):
         return nodeid[at + 1 :]
+    if OPENSEARCH_ID.search(nodeid):
+        return "opensearch"
+    if REAL_CORPUS_ID.search(nodeid):
+        return "real-corpus"
     return nodeid.split("::", 1)[0]
 
 
