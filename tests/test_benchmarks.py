@@ -22,20 +22,14 @@ def test_generator_is_deterministic_and_norwegian() -> None:
     assert any(ch in "æøå" for ch in "".join(first.pages))
 
 
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One benchmark cache for the module: the smoke run reuses the corpus made below."""
-    return tmp_path_factory.mktemp("bench-cache")
-
-
-def test_small_corpus_has_pdfs_and_text_files(cache: Path) -> None:
-    corpus = ensure_corpus(cache, SIZE)
+def test_small_corpus_has_pdfs_and_text_files(tmp_path: Path) -> None:
+    corpus = ensure_corpus(tmp_path, SIZE)
     files = sorted(corpus.folders[0].iterdir())
     assert len(files) == corpus.documents == SIZE
     assert 0 < corpus.pdf_documents < SIZE
     assert corpus.pdf_pages <= corpus.pages
     assert {p.suffix for p in files} == {".pdf", ".txt"}
-    assert ensure_corpus(cache, SIZE) == corpus  # the cache is reused
+    assert ensure_corpus(tmp_path, SIZE) == corpus  # the cache is reused
 
 
 def test_every_query_class_has_queries() -> None:
@@ -45,9 +39,9 @@ def test_every_query_class_has_queries() -> None:
 
 
 @pytest.mark.slow
-def test_smoke_run_fills_every_row(tmp_path: Path, cache: Path) -> None:
+def test_smoke_run_fills_every_row(tmp_path: Path) -> None:
     output = tmp_path / "RESULTS.md"
-    args = ["--sizes", str(SIZE), "--quick", "--cache", str(cache), "--output", str(output)]
+    args = ["--sizes", str(SIZE), "--quick", "--cache", str(tmp_path), "--output", str(output)]
     assert main(args) == 0
     text = output.read_text(encoding="utf-8")
     assert text.startswith("# Benchmark results\n")
