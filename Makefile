@@ -31,11 +31,16 @@ demo: venv ## Index the bundled samples into ./arkiv-data and serve them on http
 # __pycache__/, which git ignores.
 PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 
-test: venv ## Run the whole test suite (what CI runs)
-	$(PYTEST) -q
+# Two pytest-xdist workers; whole modules (and the xdist groups conftest.py sets, such as the
+# one OpenSearch node) are the units of work, longest first (tests/parallel_support.py).
+TEST_WORKERS ?= 2
+PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+
+test: venv ## Run the whole test suite (what CI runs), on two workers
+	$(PYTEST) -q $(PARALLEL)
 
 test-fast: venv ## The unit tests without corpus, browser, OCR and evaluation (the edit loop)
-	$(PYTEST) -q -m "not slow and not browser"
+	$(PYTEST) -q -m "not slow and not browser" $(PARALLEL)
 
 lint: venv ## ruff
 	$(BIN)/ruff check .
@@ -59,4 +64,4 @@ stress: venv ## Faults, hostile requests and heavy files at the sizes of issue 1
 	$(BIN)/python -m benchmarks.stress
 
 clean: ## Remove the virtualenv, caches and the demo archive
-	rm -rf $(VENV) $(HOME_DIR) .pytest_cache .mypy_cache .ruff_cache benchmarks/cache test-artifacts
+	rm -rf $(VENV) $(HOME_DIR) .pytest_cache .mypy_cache .ruff_cache benchmarks/cache evaluation/cache test-artifacts

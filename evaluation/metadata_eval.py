@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from archive.errors import ArchiveError
 from indexer.dates import find_dates
-from indexer.extract import extract_text
 from indexer.gazetteer import Gazetteer, load_gazetteer
 from indexer.metadata import extract_metadata
+
+from . import pages
 
 ROOT = Path(__file__).resolve().parent.parent
 PASS_MARK = 0.97
@@ -212,34 +211,16 @@ def evaluate_labelled(
     )
 
 
-_PAGES: dict[Path, tuple[str, ...]] = {}
-
-
-def _read_pages(path: Path) -> tuple[str, ...]:
-    return tuple(extract_text(path).pages)
-
-
 def _pages(path: Path) -> tuple[str, ...]:
-    """A document's pages, read once per process: the real corpus takes most of a minute."""
-    if path not in _PAGES:
-        _PAGES[path] = _read_pages(path)
-    return _PAGES[path]
+    """A document's pages, read once per process and kept per version of the extraction code
+    (evaluation/pages.py: the real corpus takes two minutes of CPU to read)."""
+    return pages.pages(path)
 
 
 def prefetch_pages(labelled: LabelledSet) -> None:
     """Read a set's PDFs on every core at once (pdfminer is the slow part of the evaluation)."""
     names = json.loads(labelled.labels.read_text("utf-8"))
-    paths = [labelled.documents / n for n in names if (labelled.documents / n).suffix != ".txt"]
-    todo = [p for p in paths if p not in _PAGES]
-    if len(todo) < 2:
-        return
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {path: pool.submit(_read_pages, path) for path in todo}
-        for path, future in futures.items():
-            try:
-                _PAGES[path] = future.result()
-            except (ArchiveError, OSError):
-                continue  # evaluate_labelled reads it again and records why it failed
+    pages.prefetch([labelled.documents / n for n in names])
 
 
 def _disagreements(

@@ -18,6 +18,7 @@ from archive.config import SearchSettings
 from webui import app_archive, create_app
 
 from .opensearch_support import opensearch_node  # noqa: F401  (session fixture)
+from .parallel_support import ModuleGroupScheduling, UnitClock
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
@@ -128,8 +129,17 @@ def needs_corpus() -> pytest.MarkDecorator:
 
 
 # Tests outside `make test-fast` (besides those marked slow or browser where they are written):
-# OCR, the shared and pdfminer corpora, the benchmarks' smoke run, the search-quality archive.
-SLOW_MODULES = {"test_ocr", "test_ocr_ingest", "test_benchmarks", "test_search_quality"}
+# OCR, the shared and pdfminer corpora, the benchmarks' smoke run, the search-quality archive,
+# the kill -9 trials and concurrent writers of real `arkiv` processes, and (below) every test
+# that uses OpenSearch (a JVM to start).
+SLOW_MODULES = {
+    "test_ocr",
+    "test_ocr_ingest",
+    "test_benchmarks",
+    "test_search_quality",
+    "test_faults",
+    "test_faults_index",
+}
 SLOW_TESTS = {
     "test_real_pdfs_read_as_pdfminer_reads_them",
     "test_worker_analysis_indexes_as_reindex_does",
@@ -140,17 +150,72 @@ SLOW_TESTS = {
 }
 
 
+# Tests outside test_evaluation.py that read the real corpus's pages (evaluation/pages.py):
+# in the evaluation's worker they read the pages it has read.
+REAL_CORPUS_TESTS = {"test_manifest_dates_are_found_in_the_real_documents"}
+
+
+def uses_opensearch_node(item: pytest.Item, module: str) -> bool:
+    """Whether a test needs the session's OpenSearch node (or starts nodes of its own)."""
+    params = getattr(item, "callspec", None)
+    backends = {params.params.get(k) for k in ("backend", "module_backend")} if params else set()
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return (
+        module.startswith("test_opensearch")
+        or "opensearch" in backends
+        or bool(fixtures & {"opensearch_node", "opensearch_settings"})
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests listed above slow, so that `-m "not slow"` leaves them out."""
+    """Mark the tests listed above slow, so that `-m "not slow"` leaves them out; put every
+    test that uses OpenSearch in one xdist group, so that one worker starts the node, and the
+    readers of the real corpus in another."""
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
         name = item.name.split("[", 1)[0]
-        if module in SLOW_MODULES or name in SLOW_TESTS:
+        on_opensearch = uses_opensearch_node(item, module)
+        if module in SLOW_MODULES or name in SLOW_TESTS or on_opensearch:
             item.add_marker(pytest.mark.slow)
+        if on_opensearch:
+            item.add_marker(pytest.mark.xdist_group("opensearch"))
+        elif module == "test_evaluation" or name in REAL_CORPUS_TESTS:
+            item.add_marker(pytest.mark.xdist_group("real-corpus"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`--dist loadgroup` (make test): whole modules and groups, longest first (see
+    tests/parallel_support.py)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    return ModuleGroupScheduling(config, log)
+
+
+_unit_clock = UnitClock()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up each unit's seconds (in the xdist controller, which hears every report)."""
+    _unit_clock.add(report.nodeid, report.duration)
+
+
+def _is_whole_parallel_run(config: pytest.Config) -> bool:
+    return (
+        not hasattr(config, "workerinput")
+        and config.getvalue("dist") == "loadgroup"
+        and config.args_source == pytest.Config.ArgsSource.TESTPATHS
+        and not config.getvalue("keyword")
+        and not config.getvalue("markexpr")
+    )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """In CI (ARKIV_REQUIRE_SYSTEM_PACKAGES=1) a skipped test is a failure: all must run."""
+    """Keep the units' seconds of a whole parallel run for the next one's order. In CI
+    (ARKIV_REQUIRE_SYSTEM_PACKAGES=1) a skipped test is a failure: all must run."""
+    if _is_whole_parallel_run(session.config) and exitstatus == 0:
+        _unit_clock.save(session.config)
     if not os.environ.get("ARKIV_REQUIRE_SYSTEM_PACKAGES"):
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

@@ -9,6 +9,7 @@ tests/conftest.py turns any skip into a failure.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import queue
 import shutil
@@ -17,6 +18,7 @@ import socket
 import subprocess
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -45,6 +47,19 @@ def _sources_newer_than_jar() -> bool:
     return any(path.stat().st_mtime > built_at for path in sources)
 
 
+@contextmanager
+def _build_file_lock() -> Iterator[None]:
+    """Held while the launcher is checked and built: the test workers of `make test` (and a
+    benchmark run) are separate processes, and two Maven builds into one target/ break both."""
+    LAUNCHER.joinpath("target").mkdir(exist_ok=True)
+    with LAUNCHER.joinpath("target", ".build.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def launcher_command(heap: str = HEAP, *, quick_start: bool = True) -> list[str]:
     """The java command that starts the launcher, building it first if needed (offline).
     Skips the calling test when Java, Maven or the fetched jars are missing. `quick_start`
@@ -52,7 +67,7 @@ def launcher_command(heap: str = HEAP, *, quick_start: bool = True) -> list[str]
     java = shutil.which("java")
     if java is None:
         pytest.skip("OpenSearch tests need Java 17 (apt-get install default-jdk-headless)")
-    with _build_lock:
+    with _build_lock, _build_file_lock():
         if not _built:
             if _sources_newer_than_jar():
                 mvn = shutil.which("mvn")

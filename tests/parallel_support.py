@@ -1,0 +1,112 @@
+"""How `make test` shares the suite between two pytest-xdist workers (`-n 2 --dist loadgroup`).
+
+A unit of work is a whole test module, so that a module-scoped fixture (an archive built for
+the module) is built once, in one worker; tests marked `xdist_group(name)` form one unit
+whatever their module, so that what they share per session (the OpenSearch node) starts in
+one worker only. Units go out longest first (the longest-processing-time rule), so that the
+two workers finish together instead of one waiting on a long unit handed out last. The
+lengths are those of the last run on this machine (pytest's cache), else the estimates below,
+else a tenth of a second per test. A worker is given its next unit only when its current one
+is done (xdist's own rule hands out work earlier, which can leave the other worker idle).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+from xdist.scheduler import LoadGroupScheduling
+from xdist.workermanage import WorkerController
+
+CACHE_KEY = "arkiv/unit-seconds"
+SECONDS_PER_TEST = 0.1  # the estimate for a unit nothing is known of
+
+# Seconds of the longest units on two idle cores (measured 2026-12-03); only their order
+# matters, and the cache of the last run replaces them.
+ESTIMATES: Mapping[str, float] = {
+    "real-corpus": 60.0,
+    "opensearch": 60.0,
+    "tests/test_benchmarks.py": 45.0,
+    "tests/test_faults.py": 30.0,
+    "tests/test_opensearch_faults.py": 25.0,
+    "tests/test_opensearch_cluster.py": 25.0,
+    "tests/test_browser.py": 20.0,
+}
+
+
+# Units the controller tells from the test id alone (it sees no marks): every test that runs
+# on OpenSearch, and every reader of the real corpus's pages (evaluation/pages.py).
+OPENSEARCH_ID = re.compile(
+    r"^tests/test_opensearch[^/]*\.py::|\[(?:[^\]]*-)?opensearch(?:-[^\]]*)?\]$"
+)
+REAL_CORPUS_ID = re.compile(
+    r"^tests/test_evaluation\.py::|::test_manifest_dates_are_found_in_the_real_documents\["
+)
+
+
+def unit_of(nodeid: str) -> str:
+    """The unit a test runs in: its xdist group (after the last '@'), the OpenSearch or the
+    real-corpus unit, else its module file."""
+    at = nodeid.rfind("@")
+    if at > nodeid.rfind("]"):
+        return nodeid[at + 1 :]
+    if OPENSEARCH_ID.search(nodeid):
+        return "opensearch"
+    if REAL_CORPUS_ID.search(nodeid):
+        return "real-corpus"
+    return nodeid.split("::", 1)[0]
+
+
+class ModuleGroupScheduling(LoadGroupScheduling):
+    """Modules and xdist groups as units, handed out longest first, one at a time."""
+
+    def __init__(self, config: pytest.Config, log: Any = None) -> None:
+        super().__init__(config, log)
+        cache = getattr(config, "cache", None)  # None with -p no:cacheprovider
+        known = cache.get(CACHE_KEY, {}) if cache is not None else {}
+        self.seconds: dict[str, float] = {**ESTIMATES, **known}
+
+    def _split_scope(self, nodeid: str) -> str:
+        return unit_of(nodeid)
+
+    def _length(self, unit: str) -> float:
+        if unit in self.seconds:
+            return self.seconds[unit]
+        return SECONDS_PER_TEST * len(self.workqueue[unit])
+
+    def _assign_work_unit(self, node: WorkerController) -> None:
+        longest = max(self.workqueue, key=self._length)
+        self.workqueue.move_to_end(longest, last=False)
+        super()._assign_work_unit(node)
+
+    def _reschedule(self, node: WorkerController) -> None:
+        if node.shutting_down:
+            return
+        if not self.workqueue:
+            node.shutdown()
+            return
+        # A worker holds its last test back until it hears of more work or of the end (it
+        # needs the next test to know which fixtures to tear down): one pending test means
+        # its unit is done.
+        if self._pending_of(self.assigned_work[node]) <= 1:
+            self._assign_work_unit(node)
+
+
+class UnitClock:
+    """Adds up the seconds of each unit in the controller and keeps them in pytest's cache."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def add(self, nodeid: str, seconds: float) -> None:
+        unit = unit_of(nodeid)
+        self.seconds[unit] = self.seconds.get(unit, 0.0) + seconds
+
+    def save(self, config: pytest.Config) -> None:
+        cache = getattr(config, "cache", None)
+        if cache is None or not self.seconds:
+            return
+        known = cache.get(CACHE_KEY, {})
+        cache.set(CACHE_KEY, {**known, **{u: round(s, 2) for u, s in self.seconds.items()}})
