@@ -88,6 +88,15 @@ def is_wildcard(text: str) -> bool:
     return any(c in text for c in WILDCARD_CHARS)
 
 
+def is_year_span(word: str) -> bool:
+    """`2015/16` and `2018/2019` are seasons and budget years, not cases, when written bare."""
+    first, _, second = word.partition("/")
+    if len(first) != 4 or not (first + second).isdigit():
+        return False
+    following = int(first) + 1
+    return second in (str(following), f"{following % 100:02d}")
+
+
 def check_query_syntax(text: str, limits: QueryLimits = LIMITS) -> None:
     """Raise QueryError for a query a person would call malformed, saying what is wrong."""
     if text.count('"') % 2:

@@ -32,6 +32,7 @@ from archive.search.query import (
     PhraseNode,
     RangeNode,
     WordNode,
+    is_year_span,
 )
 
 # Boosts per view, as the Whoosh backend's tiers (archive/search/whoosh/expansion.py).
@@ -330,16 +331,6 @@ def number_query(word: str) -> Query | None:
         return item_query(number)
     case = case_number(word)
     return {"term": {"cases": case}} if case is not None and not is_year_span(word) else None
-
-
-def is_year_span(word: str) -> bool:
-    """`2015/16` and `2018/2019` are seasons and budget years, not cases, when written bare
-    (the Whoosh compiler's rule; this package imports nothing of Whoosh's)."""
-    first, _, second = word.partition("/")
-    if len(first) != 4 or not (first + second).isdigit():
-        return False
-    following = int(first) + 1
-    return second in (str(following), f"{following % 100:02d}")
 
 
 def meeting_value(field_name: str, value: str) -> Query:
