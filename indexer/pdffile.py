@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import sysconfig
 from pathlib import Path
+from typing import BinaryIO
 
 import pdfminer
 from pdfminer.converter import TextConverter
@@ -20,7 +21,7 @@ from archive.errors import EncryptedError, ExtractionError
 
 from .extraction import MAX_FILE_CHARS, PDF_MEDIA_TYPE, Extraction, normalize_text, too_long
 from .ocr import page_is_scan
-from .pdflimits import PdfLimitError, inflate_limits
+from .pdflimits import InflateBudget, PdfLimitError, inflate_limits
 from .pdfobjects import QuickPDFDocument
 from .pdftext import GlyphDevice, page_text
 
@@ -64,38 +65,11 @@ def extract_pdf(
     """Text of every page with pdfminer.six; scanned pages are marked for OCR. A file past a
     bound (a stream or page that inflates too far, too many glyphs on a page, more text than
     max_chars) is refused with that reason."""
-    pages: list[str] = []
-    with_images: list[bool] = []
-    total = 0
     try:
         with path.open("rb") as fh, inflate_limits() as budget:
-            document = QuickPDFDocument(PDFParser(fh), password=password or "")
-            budget.release()  # the cross-reference streams, read and parsed
-            resources = PDFResourceManager(caching=True)
-            glyphs = GlyphDevice(resources)
-            reader = PDFPageInterpreter(resources, glyphs)
-            out = io.StringIO()
-            # boxes_flow=None skips the costly reading-order pass; same text on our documents.
-            device = TextConverter(resources, out, laparams=LAParams(boxes_flow=None))
-            fallback = PDFPageInterpreter(resources, device)
-            for page in PDFPage.create_pages(document):
-                reader.process_page(page)
-                if glyphs.needs_fallback:
-                    # Rotated or vertical text, Type3 fonts: pdfminer's own layout.
-                    fallback.process_page(page)
-                    text = out.getvalue().rstrip("\f")
-                    out.seek(0)
-                    out.truncate(0)
-                else:
-                    text = page_text(glyphs.glyphs, glyphs.width, glyphs.height, glyphs.figure_text)
-                glyphs.glyphs = []
-                budget.release()  # this page's streams: decoded again if another page uses them
-                pages.append(normalize_text(text).strip("\n"))
-                with_images.append(glyphs.has_images)
-                total += len(pages[-1])
-                if total > max_chars:
-                    raise too_long(path.name, max_chars)
-            device.close()
+            pages, with_images = read_pages(
+                fh, budget, password=password, name=path.name, max_chars=max_chars
+            )
     except PDFPasswordIncorrect:
         if password:
             raise EncryptedError(
@@ -124,3 +98,41 @@ def extract_pdf(
         if page_is_scan(text, has_images=has_images)
     )
     return Extraction(PDF_MEDIA_TYPE, tuple(pages), needing)
+
+
+def read_pages(
+    fh: BinaryIO, budget: InflateBudget, *, password: str | None, name: str, max_chars: int
+) -> tuple[list[str], list[bool]]:
+    """Each page's text and whether it has images: our glyph device, pdfminer's own layout
+    for what the device leaves to it. Runs inside extract_pdf's error boundary."""
+    pages: list[str] = []
+    with_images: list[bool] = []
+    total = 0
+    document = QuickPDFDocument(PDFParser(fh), password=password or "")
+    budget.release()  # the cross-reference streams, read and parsed
+    resources = PDFResourceManager(caching=True)
+    glyphs = GlyphDevice(resources)
+    reader = PDFPageInterpreter(resources, glyphs)
+    out = io.StringIO()
+    # boxes_flow=None skips the costly reading-order pass; same text on our documents.
+    device = TextConverter(resources, out, laparams=LAParams(boxes_flow=None))
+    fallback = PDFPageInterpreter(resources, device)
+    for page in PDFPage.create_pages(document):
+        reader.process_page(page)
+        if glyphs.needs_fallback:
+            # Rotated or vertical text, Type3 fonts: pdfminer's own layout.
+            fallback.process_page(page)
+            text = out.getvalue().rstrip("\f")
+            out.seek(0)
+            out.truncate(0)
+        else:
+            text = page_text(glyphs.glyphs, glyphs.width, glyphs.height, glyphs.figure_text)
+        glyphs.glyphs = []
+        budget.release()  # this page's streams: decoded again if another page uses them
+        pages.append(normalize_text(text).strip("\n"))
+        with_images.append(glyphs.has_images)
+        total += len(pages[-1])
+        if total > max_chars:
+            raise too_long(name, max_chars)
+    device.close()
+    return pages, with_images

@@ -8,6 +8,7 @@ left out on purpose (its plain-Whoosh baseline imports Whoosh to measure it), an
 from __future__ import annotations
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
 
@@ -247,3 +248,67 @@ def test_web_ui_and_indexer_use_only_the_front_door() -> None:
 )
 def test_reaching_behind_the_front_door_is_seen(source: str, expected: list[str]) -> None:
     assert reaches_behind(source, ROOT / "webui" / "probe.py") == expected
+
+
+def layout_blocks(tree: str) -> dict[str, str]:
+    """The lines of the README's layout tree under each folder entry (`archive/search/`),
+    nested entries and continuation lines included."""
+    found: dict[str, str] = {}
+    stack: list[tuple[int, str]] = []  # (indent, folder path) of the open entries
+    for line in tree.splitlines():
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip())
+        first = line.split()[0]
+        if first.endswith(("/", ".py")):  # an entry: it closes the entries not above it
+            while stack and stack[-1][0] >= indent:
+                stack.pop()
+        if first.endswith("/"):
+            stack.append((indent, (stack[-1][1] if stack else "") + first))
+        for _, folder in stack:
+            found[folder] = found.get(folder, "") + line + "\n"
+    return found
+
+
+def readme_tree() -> str:
+    """The folder tree of the README's "Code layout" section."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    section = text[text.index("\n## Code layout") :]
+    section = section[: section.find("\n## ", 1) % (len(section) + 1)]
+    tree = section[section.index("```\narchive/") + 4 :]
+    return tree[: tree.index("```")]
+
+
+def test_the_readme_layout_names_every_module() -> None:
+    blocks = layout_blocks(readme_tree())
+    unnamed = [
+        str(path.relative_to(ROOT))
+        for package in ("archive", "indexer", "webui")
+        for path in sources(package)
+        if path.name != "__init__.py"
+        and not re.search(
+            rf"(?<![\w.]){re.escape(path.name)}\b",
+            blocks.get(path.parent.relative_to(ROOT).as_posix() + "/", ""),
+        )
+    ]
+    assert unnamed == []
+
+
+def test_layout_blocks_follow_the_indentation() -> None:
+    tree = (
+        "archive/   the core\n"
+        "  home/        the front door\n"
+        "    front_door.py  Archive\n"
+        "  store.py     originals\n"
+        "  catalog/     the catalog: documents.py,\n"
+        "               migrations.py\n"
+        "indexer/   files\n"
+    )
+    assert layout_blocks(tree) == {
+        "archive/": tree.split("indexer/")[0],
+        "archive/home/": "  home/        the front door\n    front_door.py  Archive\n",
+        "archive/catalog/": (
+            "  catalog/     the catalog: documents.py,\n               migrations.py\n"
+        ),
+        "indexer/": "indexer/   files\n",
+    }

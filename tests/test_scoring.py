@@ -13,7 +13,8 @@ from whoosh.query import And, Query
 
 from archive import ArchiveConfig, open_archive
 from archive.models import SearchRequest
-from archive.search.whoosh.backend import Allowed, SearchIndex
+from archive.search.whoosh.backend import SearchIndex
+from archive.search.whoosh.internals.filters import Allowed
 from archive.search.whoosh.internals.scoring import by_key, score_query, top
 from archive.search.whoosh.phrases import SPAN, position_keys
 

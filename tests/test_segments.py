@@ -6,7 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from archive.models import Document, SearchRequest
-from archive.search.whoosh.backend import MAX_SEGMENTS, SearchIndex
+from archive.search.whoosh.backend import SearchIndex
+from archive.search.whoosh.writing import MAX_SEGMENTS
 
 from .test_archive import make_doc
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import Archive, ArchiveConfig
-from archive.home import INDEX_BATCH, INDEX_BULK_BATCH
+from archive.home.indexing import INDEX_BATCH, INDEX_BULK_BATCH
 
 from ..gazetteer import gazetteer_file, load_gazetteer
 from ..ocr import is_ocr_available
