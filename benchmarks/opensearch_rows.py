@@ -91,7 +91,8 @@ def bench_opensearch(table: Table, size: int, home: Path, cache: Path, rounds: i
         table.notes.append(
             f"OpenSearch rows at {size:,} documents: load average (1 / 5 / 15 min) {before} "
             f"before them, {load_note()} after, on {os.cpu_count()} cores; the node's CPU "
-            "time per document and per request does not depend on the load."
+            "time per document and per request follows the load far less than wall time, "
+            "but two busy cores shared with other jobs still add to it."
         )
     finally:
         node.stop()
