@@ -191,8 +191,9 @@ def bulk_load(os_home: Path, url: str, pid: int) -> tuple[float, float, float]:
     """Documents per second of bulk requests alone (the index documents prepared first) into
     a fresh index without periodic refresh, as a reindex loads; the node's CPU seconds per
     document; the reindexed index's size."""
-    from archive.search.opensearch.backend import OpenSearchBackend, document_source
+    from archive.search.opensearch.backend import OpenSearchBackend
     from archive.search.opensearch.client import loading, send_bulk
+    from archive.search.opensearch.documents import document_source
 
     settings = SearchSettings(backend="opensearch", urls=(url,), index="bench-bulk")
     with open_archive(ArchiveConfig(home=os_home), readonly=True) as archive:
