@@ -260,7 +260,7 @@ class OpenSearchBackend:
         if text_query is not None:
             body["highlight"] = mapping.highlight({"text": SNIPPET_CHARS})
             text_field = body["highlight"]["fields"]["text"]
-            text_field["matched_fields"] = ["text", *sorted(compiled.views - {"text"})]
+            text_field["matched_fields"] = highlighted_views(compiled.views)
             text_field["number_of_fragments"] = 4
             text_field["order"] = "score"
         if request.with_facets:
@@ -376,6 +376,16 @@ class OpenSearchBackend:
         with cluster_errors(self.settings):
             stats = client.indices.stats(index=self.index, metric="store")
         return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
+
+
+def highlighted_views(views: set[str]) -> list[str]:
+    """The views of `text` the highlighter reads, each a term-vector read per hit: those the
+    query can match. Phrases, wildcards and names alone (no `text`) read the folded view only:
+    it holds every match of the exact view (the same words, folding added), so the same words
+    are marked; `text` itself, with nothing to match, was a read for nothing."""
+    if "text" not in views and "text.folded" in views:
+        return ["text.folded"]
+    return ["text", *sorted(views - {"text"})]
 
 
 def sort_clause(order: str, *, has_text: bool) -> list[Any]:
