@@ -9,6 +9,7 @@ tests/conftest.py turns any skip into a failure.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import queue
@@ -143,6 +144,64 @@ class Node:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
         self._close_output()
+
+
+class Relay:
+    """A TCP relay on loopback to a node's HTTP port: the only road from an app to its cluster,
+    so that closing it takes the cluster away under the app (as a stopped node would: open
+    connections are cut and new ones refused) while the session's node serves the others."""
+
+    def __init__(self, target: str) -> None:
+        host, port = target.rsplit(":", 1)
+        self.target = (host, int(port))
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)  # the accept loop looks at `closed` this often
+        self.http = f"127.0.0.1:{self.listener.getsockname()[1]}"
+        self.closed = threading.Event()
+        self.sockets: list[socket.socket] = []
+        self.threads = [threading.Thread(target=self._accept, daemon=True)]
+        self.threads[0].start()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.http}"
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                pump = threading.Thread(target=self._pump, args=(source, sink), daemon=True)
+                self.threads.append(pump)
+                pump.start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass  # closed by close() or by the other side
+        finally:
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_WR)
+
+    def close(self) -> None:
+        """Refuse new connections and cut the open ones."""
+        self.closed.set()
+        self.listener.close()
+        for each in self.sockets:
+            with contextlib.suppress(OSError):
+                each.shutdown(socket.SHUT_RDWR)
+            each.close()
+        for thread in self.threads:
+            thread.join(timeout=10)
 
 
 def _pump(stream: IO[str], log: Path, ready: queue.Queue[str | None]) -> None:
