@@ -40,8 +40,10 @@ ESTIMATES: Mapping[str, float] = {
 
 # Units the controller tells from the test id alone (it sees no marks): every test that runs
 # on OpenSearch, and every reader of the real corpus's pages (evaluation/pages.py).
+# The benchmark smoke run goes with them: it asks for the session's node for its OpenSearch rows.
 OPENSEARCH_ID = re.compile(
     r"^tests/test_opensearch[^/]*\.py::|\[(?:[^\]]*-)?opensearch(?:-[^\]]*)?\]$"
+    r"|^tests/test_benchmarks\.py::test_smoke_run_fills_every_row$"
 )
 REAL_CORPUS_ID = re.compile(
     r"^tests/test_evaluation\.py::|::test_manifest_dates_are_found_in_the_real_documents\["
