@@ -143,7 +143,11 @@ def tree_cpu_seconds(root: int | None = None) -> float:
 
 class CpuMeter:
     """In a worker (ARKIV_UNIT_CPU=1): the CPU of the worker's process tree since the last
-    test's teardown, put on each teardown report for the controller to add up."""
+    test's teardown, put on each teardown report for the controller to add up. A process
+    that leaves the tree without being reaped inside it (Chromium's helpers, reparented to
+    init) counts while it is in the tree and takes its time along when it leaves: the unit
+    running then shows less, even below zero, and the run's sum leaves it out (as the
+    shell's `time` does)."""
 
     def __init__(self) -> None:
         self.enabled = os.environ.get("ARKIV_UNIT_CPU") == "1"
