@@ -9,7 +9,7 @@ import os
 import shutil
 import sqlite3
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -68,16 +68,40 @@ def skip_rows(table: Table, size: int, reason: str) -> None:
     table.notes.append(f"OpenSearch rows skipped: {reason}")
 
 
-def bench_opensearch(table: Table, size: int, home: Path, cache: Path, rounds: int) -> None:
+@dataclass(frozen=True)
+class RunningNode:
+    """A node someone else started (the test session's): its HTTP address and its process id,
+    whose CPU time the rows report."""
+
+    url: str
+    pid: int
+
+
+def bench_opensearch(
+    table: Table,
+    size: int,
+    home: Path,
+    cache: Path,
+    rounds: int,
+    *,
+    running: RunningNode | None = None,
+) -> None:
     """Reindex and bulk-load rates and HTTP latency per query class on one OpenSearch node,
-    from the catalog of the Whoosh run's home."""
+    from the catalog of the Whoosh run's home: a node started here, or `running`."""
     from tests.opensearch_support import start_node  # the test launcher, built once
 
+    work = cache / f"opensearch-{size}"
+    shutil.rmtree(work, ignore_errors=True)
+    if running is not None:
+        bench_node(table, size, home, work, running.url, running.pid, rounds)
+        table.notes.append(
+            f"OpenSearch rows at {size:,} documents on a node started before the run "
+            f"({running.url})."
+        )
+        return
     if shutil.which("java") is None:
         skip_rows(table, size, "no Java (apt-get install default-jdk-headless)")
         return
-    work = cache / f"opensearch-{size}"
-    shutil.rmtree(work, ignore_errors=True)
     try:
         node = start_node(
             work / "node", "bench", ["cluster.name=arkiv-bench"], heap=HEAP, quick_start=False

@@ -13,7 +13,7 @@ from pathlib import Path
 from . import analysis_ratio
 from .corpus import ensure_corpus
 from .extraction import ocr_rate, pdfminer_rate, pdftotext_rate, sample_pdfs
-from .opensearch_rows import bench_opensearch
+from .opensearch_rows import RunningNode, bench_opensearch
 from .pipeline import run_ingest, run_pdf_ingest, run_reindex
 from .procs import percentiles
 from .queries import CLASSES, query_specs
@@ -41,6 +41,7 @@ class Settings:
     ocr_pages: int = 3
     analysis_docs: int = 300
     with_opensearch: bool = True  # the OpenSearch rows, when Java is here
+    opensearch_node: RunningNode | None = None  # a node to use instead of starting one
 
 
 QUICK = Settings(
@@ -141,7 +142,9 @@ def bench_size(table: Table, size: int, cache: Path, settings: Settings, workers
     table.row("7. peak RSS of arkiv reindex (MB)").put(size, f"{rebuilt.peak_rss_mb:.0f}")
     if settings.with_opensearch:
         log(f"{size} documents: OpenSearch")
-        bench_opensearch(table, size, home, cache, settings.rounds)
+        bench_opensearch(
+            table, size, home, cache, settings.rounds, running=settings.opensearch_node
+        )
 
 
 def bench_search(table: Table, size: int, home: Path, cache: Path, settings: Settings) -> None:
@@ -239,6 +242,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="only the search rows, on the archives an earlier run left in the cache",
     )
+    parser.add_argument(
+        "--opensearch-node",
+        metavar="PID@URL",
+        help="an OpenSearch node already running (its process id and HTTP address) to use "
+        "for the OpenSearch rows instead of starting one (the test suite's node)",
+    )
     args = parser.parse_args(argv)
     sizes = parse_sizes(args.sizes)
     if args.full and 50_000 not in sizes:
@@ -246,6 +255,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = QUICK if args.quick else Settings()
     if args.no_opensearch:
         settings = replace(settings, with_opensearch=False)
+    if args.opensearch_node:
+        pid, _, url = args.opensearch_node.partition("@")
+        if not (pid.isdigit() and url.startswith("http")):
+            parser.error(f"--opensearch-node {args.opensearch_node!r}: expected PID@URL")
+        settings = replace(settings, opensearch_node=RunningNode(url, int(pid)))
     table = Table()
     started = time.perf_counter()
     for size in sizes:
@@ -253,7 +267,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_search(table, size, args.cache / f"home-{size}", args.cache, settings)
             if settings.with_opensearch:
                 bench_opensearch(
-                    table, size, args.cache / f"home-{size}", args.cache, settings.rounds
+                    table,
+                    size,
+                    args.cache / f"home-{size}",
+                    args.cache,
+                    settings.rounds,
+                    running=settings.opensearch_node,
                 )
         else:
             bench_size(table, size, args.cache, settings, args.workers)

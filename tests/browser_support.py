@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ("--disable-gpu", "--no-first-run")
+CHROMIUM_ARGS = (
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 
 @contextmanager
@@ -49,7 +55,9 @@ def served(app: Flask) -> Iterator[str]:
 
 @contextmanager
 def launched() -> Iterator[Browser]:
-    """Headless Chromium (without its sandbox when run as root, as in CI containers)."""
+    """Headless Chromium (without its sandbox when run as root, as in CI containers). The
+    tests share one per process (the `browser` fixture of tests/conftest.py); each test gets
+    a fresh context, so nothing a page leaves (cookies, storage) reaches another test."""
     from playwright.sync_api import sync_playwright
 
     args = [*CHROMIUM_ARGS, *(["--no-sandbox"] if os.geteuid() == 0 else [])]

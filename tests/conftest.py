@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -17,8 +18,11 @@ from archive import Archive, ArchiveConfig, open_archive
 from archive.config import SearchSettings
 from webui import app_archive, create_app
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 from .opensearch_support import opensearch_node  # noqa: F401  (session fixture)
-from .parallel_support import ModuleGroupScheduling, UnitClock
+from .parallel_support import CpuMeter, ModuleGroupScheduling, UnitClock
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
@@ -89,6 +93,16 @@ def config(tmp_path: Path) -> ArchiveConfig:
 def archive(config: ArchiveConfig) -> Iterator[Archive]:
     with open_archive(config) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, launched once per test process on first use (the browser tests
+    open a fresh context per test)."""
+    from .browser_support import launched
+
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture
@@ -194,11 +208,25 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
 
 
 _unit_clock = UnitClock()
+_cpu_meter = CpuMeter()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """With ARKIV_UNIT_CPU=1: put the CPU the test's process tree spent on its report."""
+    outcome = yield
+    _cpu_meter.mark(outcome.get_result())
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """Add up each unit's seconds (in the xdist controller, which hears every report)."""
-    _unit_clock.add(report.nodeid, report.duration)
+    _unit_clock.add(report.nodeid, report.duration, report.user_properties)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """With ARKIV_UNIT_CPU=1: the costliest units by CPU."""
+    for line in _unit_clock.summary():
+        terminalreporter.write_line(line)
 
 
 def _is_whole_parallel_run(config: pytest.Config) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -18,13 +17,6 @@ from webui import app_archive, create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,7 +25,7 @@ pytestmark = [
 
 if CHROMIUM.exists():  # the imports are only needed, and only sure to work, where it runs
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 
 @dataclass
@@ -68,20 +60,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         thread.join()
         server.server_close()
         app_archive(app).close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    args = list(CHROMIUM_ARGS)
-    if os.geteuid() == 0:
-        args.append("--no-sandbox")
-    with sync_playwright() as playwright:
-        # Playwright gives every launch a fresh, temporary user-data-dir of its own.
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=args
-        )
-        yield launched
-        launched.close()
 
 
 def is_problem(message: ConsoleMessage) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from archive.accounts import Accounts, connect_accounts
-from tests.browser_support import CHROMIUM, launched, served, watched_page
+from tests.browser_support import CHROMIUM, served, watched_page
 from tests.webui_support import REFERAT, add_documents
 from webui import create_app
 
@@ -36,12 +36,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(config)
     with served(app) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched() as chromium:
-        yield chromium
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from archive import ArchiveConfig
 from archive.accounts import Accounts, connect_accounts
-from tests.browser_support import CHROMIUM, launched, served, watched_page
+from tests.browser_support import CHROMIUM, served, watched_page
 from tests.webui_support import INNKALLING, REFERAT, add_documents
 from webui import create_app
 
@@ -36,12 +36,6 @@ def site(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     app = create_app(config)
     with served(app) as address:
         yield address, ids
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched() as chromium:
-        yield chromium
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive import ArchiveConfig
-from tests.browser_support import CHROMIUM, launched, served, watched_page
+from tests.browser_support import CHROMIUM, served, watched_page
 from webui import create_app
 
 from .test_meetings_catalog import OFOTEN, labelled_copy, run
@@ -35,12 +35,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(ArchiveConfig(home=root / "arkiv"))
     with served(app) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched() as chromium:
-        yield chromium
 
 
 @pytest.fixture

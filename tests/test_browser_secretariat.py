@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from archive import ArchiveConfig
 from archive.accounts import Accounts, connect_accounts
 from indexer.intake import UploadIntake
-from tests.browser_support import CHROMIUM, launched, served
+from tests.browser_support import CHROMIUM, served
 from tests.webui_support import REFERAT, add_documents
 from webui import create_app
 
@@ -46,12 +46,6 @@ def site(tmp_path: Path) -> Iterator[str]:
     )
     with served(app) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched() as chromium:
-        yield chromium
 
 
 @pytest.fixture

@@ -147,7 +147,8 @@ def test_kill_9_of_index_leaves_no_worker_holding_the_lock(
     tmp_path: Path, leftover_pids: list[int]
 ) -> None:
     home, docs = tmp_path / "home", tmp_path / "docs"
-    write_corpus(docs, 300, words=3000)
+    # Enough work that both workers are busy when the kill comes (awaited below, not slept).
+    write_corpus(docs, 60, words=3000)
     run = start_arkiv(home, "index", "--workers", "2", str(docs), is_quiet=True)
     lock = home / "write.lock"
     wait_for(lambda: len(children(run.pid)) >= 2 and lock.exists() and lock.read_text())
@@ -159,7 +160,7 @@ def test_kill_9_of_index_leaves_no_worker_holding_the_lock(
     wait_for(lambda: not any(is_alive(pid) for pid in workers), timeout=10)
     again = arkiv(home, "index", "--workers", "2", str(docs))
     assert again.returncode == 0, again.stderr
-    assert len(ids_of(home)) == 300
+    assert len(ids_of(home)) == 60
     assert arkiv(home, "check").stdout == "ok: catalog, originals and index agree\n"
 
 

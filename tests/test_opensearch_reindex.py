@@ -20,6 +20,7 @@ from archive.config import SearchSettings
 from archive.errors import ArchiveError
 from archive.models import SearchRequest
 from archive.search.opensearch import indices, mapping
+from archive.search.opensearch.client import BULK_DOCS
 from indexer.ingest import IngestOptions, ingest_paths
 
 from .conftest import search_settings
@@ -27,9 +28,9 @@ from .test_opensearch_backend import run, write_settings
 
 opensearchpy = pytest.importorskip("opensearchpy", reason="pip install -e '.[opensearch]'")
 
-# More than two bulk requests (client.BULK_DOCS = 500), so that a reindex is killed between
-# its first request and its switch.
-MANY = 1_150
+# Four bulk requests, so that a reindex is killed between its first request and its switch
+# (the loop below sees the first one land, and three are still to come).
+MANY = 3 * BULK_DOCS + 50
 KILL_WITHIN = 600.0  # seconds for the reindex to send its first request, on a loaded machine
 
 

@@ -1,11 +1,12 @@
 """Serving from an OpenSearch cluster, on real nodes: two `arkiv serve` processes (waitress)
 on one home and one node answer alike and see what `arkiv index` adds, and the web UI's page
-says the search service is down when its node has been stopped."""
+says the search service is down when its cluster goes away."""
 
 from __future__ import annotations
 
 import http.client
 import json
+import os
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ from archive.config import SearchSettings
 from webui import UNAVAILABLE_MESSAGE, app_archive, create_app
 
 from .conftest import search_settings
-from .opensearch_support import free_port, start_node
+from .opensearch_support import Node, Relay, free_port
 from .test_opensearch_backend import run, write_settings
 from .test_opensearch_reindex import write_notices
 
@@ -110,13 +111,14 @@ def test_two_serve_processes_answer_alike_and_see_new_documents(
     assert health == [(200, {"status": "ok", "documents": 4, "indexed": 4})] * 2
 
 
-def test_the_pages_say_the_search_service_is_down(tmp_path: Path) -> None:
-    """A node of its own, stopped under a running app: the search page is a 503 in the
-    reader's language, the API says the same in its message, the cluster's address in
-    neither."""
-    node = start_node(tmp_path / "node", "arkiv-down")
+def test_the_pages_say_the_search_service_is_down(tmp_path: Path, opensearch_node: Node) -> None:
+    """The cluster goes away under a running app (its only road to the node, a relay, is
+    closed): the search page is a 503 in the reader's language, the API says the same in its
+    message, the cluster's address in neither."""
+    relay = Relay(opensearch_node.http)
     try:
-        settings = SearchSettings(backend="opensearch", urls=(node.url,), index="arkiv-down")
+        index = f"arkiv-down-{os.getpid()}"
+        settings = SearchSettings(backend="opensearch", urls=(relay.url,), index=index)
         home = tmp_path / "arkiv"
         write_settings(home, settings)
         code, output = run(CliRunner(), home, "index", str(write_notices(tmp_path / "d", 2)))
@@ -125,7 +127,7 @@ def test_the_pages_say_the_search_service_is_down(tmp_path: Path) -> None:
         try:
             client = app.test_client()
             assert client.get("/?q=vindkraft").status_code == 200
-            node.stop()
+            relay.close()
             pages = {
                 lang: client.get("/?q=vindkraft", headers={"Accept-Language": lang})
                 for lang in ("nb", "en")
@@ -134,10 +136,11 @@ def test_the_pages_say_the_search_service_is_down(tmp_path: Path) -> None:
         finally:
             app_archive(app).close()
     finally:
-        node.stop()
+        relay.close()
     for page in pages.values():
         assert (page.status_code, page.headers["Retry-After"]) == (503, "10")
-        assert node.http not in page.get_data(as_text=True)
+        assert relay.http not in page.get_data(as_text=True)
+        assert opensearch_node.http not in page.get_data(as_text=True)
     nb, en = (pages[lang].get_data(as_text=True) for lang in ("nb", "en"))
     assert "<h1>Søket er ikke tilgjengelig akkurat nå</h1>" in nb
     assert "Søketjenesten svarer ikke. Dokumentene er trygge i arkivet; prøv igjen om litt." in nb

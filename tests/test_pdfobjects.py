@@ -148,19 +148,30 @@ def test_unusual_objects_go_to_pdfminer(data: bytes) -> None:
         read_plain_object(data, 3, QuickPDFDocument.__new__(QuickPDFDocument))
 
 
+def passwords_to_try(path: Path) -> tuple[str, ...]:
+    """The empty password, and the samples' password "foo" where the file is encrypted or
+    does not open (pdfminer ignores a password given for a file that is not encrypted)."""
+    try:
+        with path.open("rb") as fh:
+            is_plain = PDFDocument(PDFParser(fh)).encryption is None
+    except Exception:  # a wrong password, a broken file: both are tried below
+        is_plain = False
+    return ("",) if is_plain else ("", "foo")
+
+
 @needs_corpus()
 def test_corpus_pdfs_read_alike() -> None:
     paths = sorted(SHARED_CORPUS.rglob("*.pdf"))
     assert len(paths) >= 80
     quick = 0
     for path in paths:
-        for password in ("", "foo"):
+        for password in passwords_to_try(path):
             try:
                 quick += assert_same_objects(path, password)
             except Exception as exc:  # an encrypted file's other password, a broken file
                 with pytest.raises(type(exc)), path.open("rb") as fh:
                     PDFDocument(PDFParser(fh), password=password)
-    assert quick > 10_000
+    assert quick > 8_000  # objects the quick reader read itself, each file read once
 
 
 def test_only_an_object_cut_short_is_read_again(

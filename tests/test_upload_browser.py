@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from archive import ArchiveConfig
 from archive.accounts import Accounts, connect_accounts
 from indexer.intake import UploadIntake
-from tests.browser_support import CHROMIUM, launched, served, watched_page
+from tests.browser_support import CHROMIUM, served, watched_page
 from tests.conftest import write_pdf
 from tests.webui_support import REFERAT, add_documents
 from webui import create_app
@@ -42,12 +42,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     with served(app) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched() as chromium:
-        yield chromium
 
 
 @pytest.fixture
