@@ -153,6 +153,12 @@ SLOW_MODULES = {
     "test_search_quality",
     "test_faults",
     "test_faults_index",
+    # real `arkiv` processes (serve, watch, the upload's reader, index of undecodable names),
+    # a crawl of every route of two archives: seconds each
+    "test_upload",
+    "test_watch",
+    "test_faults_names",
+    "test_access_attack",
 }
 SLOW_TESTS = {
     "test_real_pdfs_read_as_pdfminer_reads_them",
@@ -161,6 +167,8 @@ SLOW_TESTS = {
     # only a change to the decoding can break
     "test_norwegian_text_decodes_exactly_in_every_office_encoding",
     "test_ingest_tells_of_each_page_ocr_reads",  # OCR
+    "test_corpus_pdfs_read_alike",  # every PDF of the shared corpora, read twice
+    "test_random_requests_never_give_a_5xx",  # 500 fuzzed requests
 }
 
 
