@@ -125,21 +125,8 @@ def _dump_class_archive(java: str) -> None:
             f"-XX:ArchiveClassesAtExit={partial}", "-cp", CLASSPATH, MAIN_CLASS,
             f"path.home={home}", "node.name=class-archive", "cluster.name=arkiv-class-archive",
         ]  # fmt: skip
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
+        process, reader, ready = _run_launcher(command, Path(home) / "node.log")
         assert process.stdout is not None
-        ready = queue.Queue[str | None]()
-        reader = threading.Thread(
-            target=_pump, args=(process.stdout, Path(home) / "node.log", ready), daemon=True
-        )
-        reader.start()
         try:
             line = ready.get(timeout=START_TIMEOUT)
         except queue.Empty:
@@ -295,8 +282,17 @@ def _spawn(
     home.mkdir(parents=True, exist_ok=True)
     log = home / "node.log"
     args = [f"path.home={home}", f"node.name={name}", *settings]
+    process, reader, ready = _run_launcher([*command, *args], log)
+    return _Starting(name, home, process, log, reader, ready)
+
+
+def _run_launcher(
+    command: list[str], log: Path
+) -> tuple[subprocess.Popen[str], threading.Thread, queue.Queue[str | None]]:
+    """A launcher process, with a thread copying its output to `log` that puts the line
+    saying the node is ready (or None at the end of the output) on the queue."""
     process = subprocess.Popen(
-        [*command, *args],
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -308,7 +304,7 @@ def _spawn(
     ready: queue.Queue[str | None] = queue.Queue()
     reader = threading.Thread(target=_pump, args=(process.stdout, log, ready), daemon=True)
     reader.start()
-    return _Starting(name, home, process, log, reader, ready)
+    return process, reader, ready
 
 
 def _await_ready(starting: _Starting) -> Node:
