@@ -6,7 +6,8 @@ import pytest
 from whoosh import highlight
 
 from archive.language.matching import HighlightAnalyzer, key
-from archive.search.whoosh.highlighting import SNIPPET_CHARS, SURROUND, highlight_words
+from archive.search.backend import SNIPPET_CHARS
+from archive.search.whoosh.highlighting import SURROUND, highlight_words
 
 FILLER = "Styret drøftet saken grundig og ba administrasjonen om en ny vurdering. "
 TEXTS = [

@@ -7,7 +7,8 @@ import random
 import pytest
 
 from archive.language.matching import key, surface_pattern
-from archive.search.whoosh.snippets import Snippets, highlight_window, plain_snippet
+from archive.search.backend import plain_snippet
+from archive.search.whoosh.snippets import Snippets, highlight_window
 
 KEYS = frozenset({key("exact", "plan"), key("stem", "næringsplan"), key("folded", "tromso"),
                   key("parts", "utvikling"), key("title", "vindkraft"),

@@ -10,6 +10,16 @@ from archive.models import Document, SearchRequest, SearchResults
 
 PageTexts = Callable[[str, int], str]  # (doc_id, 1-based page number) -> that page's text
 TitleSource = Callable[[list[str]], dict[str, Document]]  # ids -> documents without pages
+SNIPPET_CHARS = 240  # a snippet fragment's most characters, on every backend
+
+
+def plain_snippet(text: str) -> str:
+    """The opening of a text, cut at a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= SNIPPET_CHARS:
+        return flat
+    cut = flat.rfind(" ", 0, SNIPPET_CHARS)
+    return flat[: cut if cut > 0 else SNIPPET_CHARS] + " …"
 
 
 class SearchBackend(Protocol):

@@ -22,14 +22,14 @@ from archive.language.matching import key
 from archive.language.spelling import suggest_query
 from archive.language.vocabulary import Name, names_index
 from archive.models import Document, SearchHit, SearchRequest, SearchResults
-from archive.search.backend import PageTexts, TitleSource
+from archive.search.backend import SNIPPET_CHARS, PageTexts, TitleSource
 from archive.search.query import parse_tree
 
 from . import indices, mapping
 from .client import CREATE_TIMEOUT, cluster_errors, connect, loading, where, with_retries
 from .compile import Compiled, Compiler, access_filter
 from .documents import Batch, document_source
-from .snippets import SNIPPET_CHARS, best_page
+from .snippets import best_page
 from .words import IndexWords
 
 FACET_FIELDS = mapping.FACET_FIELDS  # from the field table: doctype, year, regions, body

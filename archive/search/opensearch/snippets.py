@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from html import escape, unescape
 
 from archive.language.folding import fold
-from archive.search.backend import PageTexts
+from archive.search.backend import PageTexts, plain_snippet
 
 from . import mapping
 
-SNIPPET_CHARS = 240  # a fragment's most characters, as the Whoosh backend's
 SNIPPET_FRAGMENTS = 2  # fragments of the best page joined into a snippet
 MARK = re.compile(f"({re.escape(mapping.HIGHLIGHT_PRE)}|{re.escape(mapping.HIGHLIGHT_POST)})")
 
@@ -69,12 +68,3 @@ def reescape(fragments: Sequence[str]) -> str:
                 parts.append(escape(unescape(piece)))
         out.append(" ".join("".join(parts).split()))
     return " … ".join(out)
-
-
-def plain_snippet(text: str) -> str:
-    """The opening of a text, cut at a word boundary."""
-    flat = " ".join(text.split())
-    if len(flat) <= SNIPPET_CHARS:
-        return flat
-    cut = flat.rfind(" ", 0, SNIPPET_CHARS)
-    return flat[: cut if cut > 0 else SNIPPET_CHARS] + " …"

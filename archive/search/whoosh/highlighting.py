@@ -21,7 +21,8 @@ from whoosh.highlight import (
     top_fragments,
 )
 
-SNIPPET_CHARS = 240  # a fragment's most characters
+from archive.search.backend import SNIPPET_CHARS
+
 SURROUND = 70  # characters of context before the first and after the last match
 CHARLIMIT = 2**15  # Whoosh's default: no token past this is looked at
 

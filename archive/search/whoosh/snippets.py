@@ -20,9 +20,9 @@ from whoosh.query import Not, Phrase, Query, Term
 
 from archive.language.matching import HighlightAnalyzer, key, surface_pattern
 from archive.language.words import normalize
-from archive.search.backend import PageTexts
+from archive.search.backend import SNIPPET_CHARS, PageTexts, plain_snippet
 
-from .highlighting import SNIPPET_CHARS, SURROUND, highlight_words
+from .highlighting import SURROUND, highlight_words
 
 # The highlighter analyses only this much text around the densest matches of the best page:
 # analysing whole pages was about half of a query's time (20 hits, 2,000-character pages).
@@ -146,12 +146,3 @@ def highlight_window(text: str, starts: list[int]) -> str:
         space = text.rfind(" ", begin, end)
         end = space if space > starts[best] else end
     return text[begin:end]
-
-
-def plain_snippet(text: str) -> str:
-    """The opening of a text, cut at a word boundary."""
-    flat = " ".join(text.split())
-    if len(flat) <= SNIPPET_CHARS:
-        return flat
-    cut = flat.rfind(" ", 0, SNIPPET_CHARS)
-    return flat[: cut if cut > 0 else SNIPPET_CHARS] + " …"
