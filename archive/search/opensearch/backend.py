@@ -27,7 +27,7 @@ from archive.search.query import parse_tree
 
 from . import indices, mapping
 from .client import CREATE_TIMEOUT, cluster_errors, connect, loading, where, with_retries
-from .compile import Compiled, Compiler, access_filter, on_fields
+from .compile import Compiled, Compiler, access_filter
 from .documents import Batch, document_source
 from .snippets import best_page
 from .words import IndexWords
@@ -257,13 +257,10 @@ class OpenSearchBackend:
             "_source": False,
             "sort": sort_clause(request.sort, has_text=text_query is not None),
         }
-        views = highlighted_views(compiled.views)
-        marked = None if text_query is None else on_fields(text_query, views)
-        if marked is not None:  # nothing to mark in the text (a title, a case): no highlight
+        if text_query is not None:
             body["highlight"] = mapping.highlight({"text": SNIPPET_CHARS})
             text_field = body["highlight"]["fields"]["text"]
-            text_field["matched_fields"] = views
-            text_field["highlight_query"] = marked
+            text_field["matched_fields"] = highlighted_views(compiled.views)
             text_field["number_of_fragments"] = 4
             text_field["order"] = "score"
         if request.with_facets:

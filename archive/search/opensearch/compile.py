@@ -10,7 +10,7 @@ exactly, as on the Whoosh side (archive/search/whoosh/compile.py).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -348,30 +348,6 @@ def meeting_value(field_name: str, value: str) -> Query:
             f"{field_name}:{value}: not an archive case number (write {field_name}:2015/123)"
         )
     return {"term": {"cases": case}}
-
-
-def on_fields(query: Query, fields: Collection[str]) -> Query | None:
-    """The scoring clauses of `query` that search one of `fields`, nested and boosted as in
-    `query`; None when no clause does. The highlighter weighs a hit's words by the clauses on
-    the views it reads alone, so this query marks the same words with the same weights, while
-    the others (a prefix on a view it does not read, which the highlighter would expand over
-    the index; the title's clauses; filters) cost it nothing."""
-    ((kind, value),) = query.items()
-    if kind == "bool":
-        kept: dict[str, Any] = {}
-        for occur in ("must", "should", "filter"):  # must_not marks nothing
-            clauses = [c for c in (on_fields(q, fields) for q in value.get(occur, ())) if c]
-            if clauses:
-                kept[occur] = clauses
-        if kept and "boost" in value:
-            kept["boost"] = value["boost"]
-        return {"bool": kept} if kept else None
-    if kind == "dis_max":
-        queries = [c for c in (on_fields(q, fields) for q in value["queries"]) if c]
-        boost = {"boost": value["boost"]} if "boost" in value else {}
-        return {"dis_max": {"queries": queries, **boost}} if queries else None
-    # A leaf names its one field: {"term": {"text.parts": ...}}; match_all names none.
-    return query if len(value) == 1 and next(iter(value)) in fields else None
 
 
 def access_filter(*, include_restricted: bool) -> list[Query]:
