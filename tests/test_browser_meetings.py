@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive import ArchiveConfig
-from tests.browser_support import CHROMIUM, served, watched_page
+from tests.browser_support import CHROMIUM, SharedPage, served, watched_page
 from webui import create_app
 
 from .test_meetings_catalog import OFOTEN, labelled_copy, run
@@ -53,8 +53,23 @@ AXE_PAGES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def shared(browser: Browser) -> Iterator[SharedPage]:
+    opened = SharedPage(browser)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def looking(shared: SharedPage) -> Iterator[Page]:
+    """The module's shared page, as a new visitor sees it (tests/browser_support.py)."""
+    with shared.visit() as page:
+        yield page
+
+
 @pytest.mark.parametrize(("name", "path"), AXE_PAGES, ids=[name for name, _ in AXE_PAGES])
-def test_axe_finds_no_violations(page: Page, site: str, name: str, path: str) -> None:
+def test_axe_finds_no_violations(looking: Page, site: str, name: str, path: str) -> None:
+    page = looking
     page.goto(site + path)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
