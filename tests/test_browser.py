@@ -97,9 +97,24 @@ def open_page(browser: Browser, **context_options: object) -> Iterator[Watched]:
     assert watched.errors == [], "the page logged errors (a CSP violation?)"
 
 
-@pytest.fixture
-def watched(browser: Browser) -> Iterator[Watched]:
+@pytest.fixture(scope="module")
+def shared(browser: Browser) -> Iterator[Watched]:
+    """One page for the module's tests that need no browser settings of their own: a fresh
+    context per test cost about 0.7 s of CPU (a renderer process, the assets fetched again)
+    and tested nothing more."""
     yield from open_page(browser)
+
+
+@pytest.fixture
+def watched(shared: Watched) -> Iterator[Watched]:
+    """The shared page as a new visitor sees it: no cookies (the pages keep nothing else in
+    the browser); afterwards no alert and no console error but an error page's status."""
+    shared.page.context.clear_cookies()
+    shared.dialogs.clear()
+    shared.errors.clear()
+    yield shared
+    assert shared.dialogs == [], "a value from a document ran as script"
+    assert shared.errors == [], "the page logged errors (a CSP violation?)"
 
 
 @pytest.fixture
@@ -287,28 +302,8 @@ AXE_PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def shared(browser: Browser) -> Iterator[Watched]:
-    """One page for the axe tests, which only look: a fresh context per page cost about 0.7 s
-    of CPU (a renderer process, the assets fetched again) and tested nothing more."""
-    yield from open_page(browser)
-
-
-@pytest.fixture
-def looking(shared: Watched) -> Iterator[Page]:
-    """The shared page as a new visitor sees it: no cookies (the pages keep nothing else in
-    the browser); afterwards no alert and no console error but an error page's status."""
-    shared.page.context.clear_cookies()
-    shared.dialogs.clear()
-    shared.errors.clear()
-    yield shared.page
-    assert shared.dialogs == [], "a value from a document ran as script"
-    assert shared.errors == [], "the page logged errors (a CSP violation?)"
-
-
 @pytest.mark.parametrize(("name", "path"), AXE_PAGES, ids=[name for name, _ in AXE_PAGES])
-def test_axe_finds_no_violations(looking: Page, site: Site, name: str, path: str) -> None:
-    page = looking
+def test_axe_finds_no_violations(page: Page, site: Site, name: str, path: str) -> None:
     page.goto(site.url + path.format(**site.ids))
     screenshot(page, name)
     results = Axe().run(page)

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive import ArchiveConfig
-from tests.browser_support import CHROMIUM, SharedPage, served, watched_page
+from tests.browser_support import CHROMIUM, SharedPage, served
 from webui import create_app
 
 from .test_meetings_catalog import OFOTEN, labelled_copy, run
@@ -37,12 +37,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield address
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with watched_page(browser) as opened:
-        yield opened
-
-
 AXE_PAGES = [
     ("meetings", "/moter"),
     ("meetings-filtered", "/moter?region=Ofoten&year=2019"),
@@ -61,15 +55,14 @@ def shared(browser: Browser) -> Iterator[SharedPage]:
 
 
 @pytest.fixture
-def looking(shared: SharedPage) -> Iterator[Page]:
+def page(shared: SharedPage) -> Iterator[Page]:
     """The module's shared page, as a new visitor sees it (tests/browser_support.py)."""
-    with shared.visit() as page:
-        yield page
+    with shared.visit() as opened:
+        yield opened
 
 
 @pytest.mark.parametrize(("name", "path"), AXE_PAGES, ids=[name for name, _ in AXE_PAGES])
-def test_axe_finds_no_violations(looking: Page, site: str, name: str, path: str) -> None:
-    page = looking
+def test_axe_finds_no_violations(page: Page, site: str, name: str, path: str) -> None:
     page.goto(site + path)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
