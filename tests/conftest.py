@@ -58,13 +58,30 @@ _index_names = iter(range(1, 10**6))
 
 
 def search_settings(request: pytest.FixtureRequest, backend: str) -> SearchSettings | None:
-    """Settings for a fresh index on `backend` (None: the home's default, Whoosh)."""
+    """Settings for a fresh index on `backend` (None: the home's default, Whoosh), deleted
+    when the test (or the module, for a module's fixture) is done."""
     if backend == "whoosh":
         return None
     pytest.importorskip("opensearchpy", reason="pip install -e '.[opensearch]'")
     node = request.getfixturevalue("opensearch_node")
     name = f"arkiv-test-{os.getpid()}-{next(_index_names)}"
+    request.addfinalizer(lambda: delete_indexes(node.url, name))
     return SearchSettings(backend="opensearch", urls=(node.url,), index=name)
+
+
+def delete_indexes(url: str, name: str) -> None:
+    """Delete an index and its generations (`name-<time>`, archive/search/opensearch). The
+    settings of every index (about 1 MB with the compound parts' word list) stay in the
+    cluster state until it is deleted: a hundred tests' indexes made each new one cost the
+    node twice the CPU."""
+    import opensearchpy
+
+    client = opensearchpy.OpenSearch([url], timeout=120)
+    try:
+        client.indices.delete(index=f"{name}-*")  # the alias `name` goes with its generation
+        client.indices.delete(index=name, ignore_unavailable=True)  # a concrete `name`
+    finally:
+        client.close()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
