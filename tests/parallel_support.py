@@ -29,15 +29,16 @@ SECONDS_PER_TEST = 0.1  # the estimate for a unit nothing is known of
 # matters, and the cache of the last run replaces them.
 ESTIMATES: Mapping[str, float] = {
     "opensearch": 60.0,
-    "real-corpus": 60.0,
-    "tests/test_benchmarks.py": 30.0,  # the smoke run (on the session's node of its worker)
+    "real-corpus": 60.0,  # on a fresh clone: the real corpus's pages read on both cores
+    "tests/test_benchmarks.py": 45.0,  # the smoke run (on the session's node of its worker)
     "tests/test_faults_index.py": 20.0,
     "tests/test_ingest.py": 20.0,
     "tests/test_browser.py": 20.0,
-    "tests/test_opensearch_faults.py": 15.0,  # a two-node cluster of its own
+    "tests/test_opensearch_faults.py": 20.0,  # a two-node cluster of its own
     "tests/test_faults.py": 15.0,
-    "tests/test_upload.py": 15.0,
     "tests/test_opensearch_cluster.py": 10.0,  # a two-node cluster of its own
+    "tests/test_upload.py": 10.0,
+    "tests/test_browser_meetings.py": 10.0,
 }
 
 
