@@ -16,7 +16,6 @@ import argparse
 import http.client
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 from .opensearch_rows import cpu_seconds, load_note
 from .procs import percentiles
 from .queries import CLASSES, query_specs
-from .searching import api_params, free_port
+from .searching import api_params, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,15 +61,8 @@ def serving(home: Path, source: Path) -> Iterator[tuple[int, int]]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"arkiv serve from {source} did not start") from None
-                time.sleep(0.2)
+        if not wait_for_port(port, proc):
+            raise RuntimeError(f"arkiv serve from {source} did not start")
         yield port, proc.pid
     finally:
         proc.terminate()

@@ -167,6 +167,19 @@ def has_web_ui() -> bool:
     return hasattr(webui, "create_app")
 
 
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 60) -> bool:
+    """Wait until `proc` accepts connections on `port`; False when it exits or time is up."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+
+
 @contextmanager
 def running_server(home: Path, *, threads: int = 8) -> Iterator[Server]:
     """`arkiv serve` in a subprocess, ready for requests; stopped on exit."""
@@ -174,16 +187,9 @@ def running_server(home: Path, *, threads: int = 8) -> Iterator[Server]:
     args = arkiv_command(home, "serve", "--port", str(port), "--threads", str(threads))
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                    raise RuntimeError(f"arkiv serve did not start: {err[-2000:]}") from None
-                time.sleep(0.1)
+        if not wait_for_port(port, proc):
+            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            raise RuntimeError(f"arkiv serve did not start: {err[-2000:]}")
         yield Server(proc, port)
     finally:
         proc.terminate()
