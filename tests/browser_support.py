@@ -84,3 +84,29 @@ def watched_page(browser: Browser, *, allowed: str | None = None) -> Iterator[Pa
     assert [e for e in errors if allowed is None or allowed not in e] == [], (
         "the page logged errors (a CSP violation?)"
     )
+
+
+class SharedPage:
+    """One page (bokmål, desktop size) that the tests of a module which only look at pages
+    (axe) share, each as a new visitor: `visit()` clears the cookies (the pages keep nothing
+    else in the browser) and afterwards fails on any console error the test's pages logged but
+    those containing `allowed`. A fresh context per such test cost about 0.7 s of CPU (a
+    renderer process, the assets fetched again) and tested nothing more."""
+
+    def __init__(self, browser: Browser, *, allowed: str | None = None) -> None:
+        self.context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+        self.allowed = allowed
+        self.errors: list[str] = []
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+
+    @contextmanager
+    def visit(self) -> Iterator[Page]:
+        self.context.clear_cookies()
+        self.errors.clear()
+        yield self.page
+        logged = [e for e in self.errors if self.allowed is None or self.allowed not in e]
+        assert logged == [], "the page logged errors (a CSP violation?)"
+
+    def close(self) -> None:
+        self.context.close()

@@ -58,13 +58,30 @@ _index_names = iter(range(1, 10**6))
 
 
 def search_settings(request: pytest.FixtureRequest, backend: str) -> SearchSettings | None:
-    """Settings for a fresh index on `backend` (None: the home's default, Whoosh)."""
+    """Settings for a fresh index on `backend` (None: the home's default, Whoosh), deleted
+    when the test (or the module, for a module's fixture) is done."""
     if backend == "whoosh":
         return None
     pytest.importorskip("opensearchpy", reason="pip install -e '.[opensearch]'")
     node = request.getfixturevalue("opensearch_node")
     name = f"arkiv-test-{os.getpid()}-{next(_index_names)}"
+    request.addfinalizer(lambda: delete_indexes(node.url, name))
     return SearchSettings(backend="opensearch", urls=(node.url,), index=name)
+
+
+def delete_indexes(url: str, name: str) -> None:
+    """Delete an index and its generations (`name-<time>`, archive/search/opensearch). The
+    settings of every index (about 1 MB with the compound parts' word list) stay in the
+    cluster state until it is deleted: a hundred tests' indexes made each new one cost the
+    node twice the CPU."""
+    import opensearchpy
+
+    client = opensearchpy.OpenSearch([url], timeout=120)
+    try:
+        client.indices.delete(index=f"{name}-*")  # the alias `name` goes with its generation
+        client.indices.delete(index=name, ignore_unavailable=True)  # a concrete `name`
+    finally:
+        client.close()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -177,8 +194,13 @@ SLOW_TESTS = {
 REAL_CORPUS_TESTS = {"test_manifest_dates_are_found_in_the_real_documents"}
 
 
-def uses_opensearch_node(item: pytest.Item, module: str) -> bool:
-    """Whether a test needs the session's OpenSearch node (or starts nodes of its own)."""
+# OpenSearch modules whose tests start clusters of their own and never use the session's node:
+# each is a unit of its own, so that the other worker can run it beside the node's unit.
+OWN_CLUSTER_MODULES = {"test_opensearch_cluster", "test_opensearch_faults"}
+
+
+def uses_opensearch(item: pytest.Item, module: str) -> bool:
+    """Whether a test runs OpenSearch: the session's node, or nodes of its own."""
     params = getattr(item, "callspec", None)
     backends = {params.params.get(k) for k in ("backend", "module_backend")} if params else set()
     fixtures = set(getattr(item, "fixturenames", ()))
@@ -192,15 +214,15 @@ def uses_opensearch_node(item: pytest.Item, module: str) -> bool:
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the tests listed above slow, so that `-m "not slow"` leaves them out; put every
-    test that uses OpenSearch in one xdist group, so that one worker starts the node, and the
-    readers of the real corpus in another."""
+    test that uses the session's OpenSearch node in one xdist group, so that one worker starts
+    the node, and the readers of the real corpus in another."""
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
         name = item.name.split("[", 1)[0]
-        on_opensearch = uses_opensearch_node(item, module)
+        on_opensearch = uses_opensearch(item, module)
         if module in SLOW_MODULES or name in SLOW_TESTS or on_opensearch:
             item.add_marker(pytest.mark.slow)
-        if on_opensearch:
+        if on_opensearch and module not in OWN_CLUSTER_MODULES:
             item.add_marker(pytest.mark.xdist_group("opensearch"))
         elif module == "test_evaluation" or name in REAL_CORPUS_TESTS:
             item.add_marker(pytest.mark.xdist_group("real-corpus"))

@@ -28,22 +28,28 @@ SECONDS_PER_TEST = 0.1  # the estimate for a unit nothing is known of
 # Seconds of the longest units on two idle cores (2026-12-03, after the cuts); only their order
 # matters, and the cache of the last run replaces them.
 ESTIMATES: Mapping[str, float] = {
-    "opensearch": 90.0,  # with the benchmark smoke run, which uses the session's node
-    "real-corpus": 60.0,
+    "opensearch": 60.0,
+    "real-corpus": 60.0,  # on a fresh clone: the real corpus's pages read on both cores
+    "tests/test_benchmarks.py": 45.0,  # the smoke run (on the session's node of its worker)
     "tests/test_faults_index.py": 20.0,
     "tests/test_ingest.py": 20.0,
     "tests/test_browser.py": 20.0,
+    "tests/test_opensearch_faults.py": 20.0,  # a two-node cluster of its own
     "tests/test_faults.py": 15.0,
-    "tests/test_upload.py": 15.0,
+    "tests/test_opensearch_cluster.py": 10.0,  # a two-node cluster of its own
+    "tests/test_upload.py": 10.0,
+    "tests/test_browser_meetings.py": 10.0,
 }
 
 
 # Units the controller tells from the test id alone (it sees no marks): every test that runs
-# on OpenSearch, and every reader of the real corpus's pages (evaluation/pages.py).
-# The benchmark smoke run goes with them: it asks for the session's node for its OpenSearch rows.
+# on the session's OpenSearch node, and every reader of the real corpus's pages
+# (evaluation/pages.py). The modules that start clusters of their own are units of their own
+# (tests/conftest.py: OWN_CLUSTER_MODULES), and so is the benchmark smoke run: it asks for the
+# session's node, which a worker starts in about 2 s of CPU where it has none yet.
 OPENSEARCH_ID = re.compile(
-    r"^tests/test_opensearch[^/]*\.py::|\[(?:[^\]]*-)?opensearch(?:-[^\]]*)?\]$"
-    r"|^tests/test_benchmarks\.py::test_smoke_run_fills_every_row$"
+    r"^tests/test_opensearch(?!_cluster\.py|_faults\.py)[^/]*\.py::"
+    r"|\[(?:[^\]]*-)?opensearch(?:-[^\]]*)?\]$"
 )
 REAL_CORPUS_ID = re.compile(
     r"^tests/test_evaluation\.py::|::test_manifest_dates_are_found_in_the_real_documents\["

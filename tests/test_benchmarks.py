@@ -41,8 +41,8 @@ def test_every_query_class_has_queries() -> None:
 
 @pytest.mark.slow
 def test_smoke_run_fills_every_row(tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    # In the OpenSearch unit of `make test` (tests/parallel_support.py), whose worker holds
-    # the session's node.
+    # A unit of its own in `make test` (tests/parallel_support.py): its worker starts the
+    # session's node where no OpenSearch test has yet (about 2 s of CPU).
     output = tmp_path / "RESULTS.md"
     args = ["--sizes", str(SIZE), "--quick", "--cache", str(tmp_path), "--output", str(output)]
     # The OpenSearch rows run on the session's node (a JVM of its own would cost more than

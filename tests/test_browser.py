@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -17,6 +18,9 @@ from webui import app_archive, create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# Full-page screenshots of the pages the tests visit, for a person to look at; they assert
+# nothing, so they are taken only when asked for (ARKIV_SCREENSHOTS=1).
+TAKE_SCREENSHOTS = os.environ.get("ARKIV_SCREENSHOTS") == "1"
 
 pytestmark = [
     pytest.mark.browser,
@@ -93,9 +97,24 @@ def open_page(browser: Browser, **context_options: object) -> Iterator[Watched]:
     assert watched.errors == [], "the page logged errors (a CSP violation?)"
 
 
-@pytest.fixture
-def watched(browser: Browser) -> Iterator[Watched]:
+@pytest.fixture(scope="module")
+def shared(browser: Browser) -> Iterator[Watched]:
+    """One page for the module's tests that need no browser settings of their own: a fresh
+    context per test cost about 0.7 s of CPU (a renderer process, the assets fetched again)
+    and tested nothing more."""
     yield from open_page(browser)
+
+
+@pytest.fixture
+def watched(shared: Watched) -> Iterator[Watched]:
+    """The shared page as a new visitor sees it: no cookies (the pages keep nothing else in
+    the browser); afterwards no alert and no console error but an error page's status."""
+    shared.page.context.clear_cookies()
+    shared.dialogs.clear()
+    shared.errors.clear()
+    yield shared
+    assert shared.dialogs == [], "a value from a document ran as script"
+    assert shared.errors == [], "the page logged errors (a CSP violation?)"
 
 
 @pytest.fixture
@@ -104,6 +123,9 @@ def page(watched: Watched) -> Page:
 
 
 def screenshot(page: Page, name: str) -> None:
+    """With ARKIV_SCREENSHOTS=1: the whole page as test-artifacts/<name>.png."""
+    if not TAKE_SCREENSHOTS:
+        return
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 

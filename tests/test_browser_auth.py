@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from archive.accounts import Accounts, connect_accounts
-from tests.browser_support import CHROMIUM, served, watched_page
+from tests.browser_support import CHROMIUM, SharedPage, served
 from tests.webui_support import REFERAT, add_documents
 from webui import create_app
 
@@ -38,9 +38,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield address
 
 
+@pytest.fixture(scope="module")
+def shared(browser: Browser) -> Iterator[SharedPage]:
+    opened = SharedPage(browser, allowed="status of 401")
+    yield opened
+    opened.close()
+
+
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with watched_page(browser, allowed="status of 401") as opened:
+def page(shared: SharedPage) -> Iterator[Page]:
+    """The module's shared page, as a new visitor sees it: signed out, no cookies."""
+    with shared.visit() as opened:
         yield opened
 
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive import ArchiveConfig
-from tests.browser_support import CHROMIUM, served, watched_page
+from tests.browser_support import CHROMIUM, SharedPage, served
 from webui import create_app
 
 from .test_meetings_catalog import OFOTEN, labelled_copy, run
@@ -37,12 +37,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield address
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with watched_page(browser) as opened:
-        yield opened
-
-
 AXE_PAGES = [
     ("meetings", "/moter"),
     ("meetings-filtered", "/moter?region=Ofoten&year=2019"),
@@ -51,6 +45,20 @@ AXE_PAGES = [
     ("item-hits", "/?q=7/19"),
     ("meeting-en", f"/lang/en?next=/moter/{OFOTEN}"),
 ]
+
+
+@pytest.fixture(scope="module")
+def shared(browser: Browser) -> Iterator[SharedPage]:
+    opened = SharedPage(browser)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def page(shared: SharedPage) -> Iterator[Page]:
+    """The module's shared page, as a new visitor sees it (tests/browser_support.py)."""
+    with shared.visit() as opened:
+        yield opened
 
 
 @pytest.mark.parametrize(("name", "path"), AXE_PAGES, ids=[name for name, _ in AXE_PAGES])

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from archive import Archive, ArchiveConfig, open_archive
 from archive.search.opensearch import compile as os_compile
+from archive.search.query import bare_number
 
 from .conftest import search_settings
 from .test_meetings_catalog import (
@@ -61,7 +62,8 @@ def archive(
     ],
 )
 def test_a_bare_number_compiles_to_the_meeting_fields(word: str, query: object) -> None:
-    assert os_compile.number_query(word) == query
+    number = bare_number(word)
+    assert (None if number is None else os_compile.number_query(number)) == query
 
 
 def test_the_index_holds_the_meeting_fields_of_the_table(archive: Archive) -> None:

@@ -9,6 +9,7 @@ from whoosh.query import And, Not, NullQuery, Or, Phrase, Query, Term, TermRange
 
 from archive.errors import QueryError
 from archive.language.vocabulary import Name, names_index
+from archive.search.query import MeetingNumber, bare_number, meeting_number
 from archive.search.whoosh.compile import parse_query
 from archive.search.whoosh.schema import build_schema
 from archive.search.whoosh.unions import Best
@@ -244,3 +245,33 @@ def test_without_an_index_words_are_not_widened() -> None:
             Term("title", "planen", boost=3.0),
         ]
     )
+
+
+@pytest.mark.parametrize(
+    ("word", "number"),
+    [
+        ("05/15", MeetingNumber("items", "5/2015")),
+        ("5/2015", MeetingNumber("items", "5/2015")),
+        ("2015/123", MeetingNumber("cases", "2015/123")),
+        ("15/123-4", MeetingNumber("cases", "2015/123")),
+        ("2015/16", None),  # a budget year, not a case
+        ("2018/2019", None),
+        ("RS", None),
+        ("vindkraft", None),
+    ],
+)
+def test_a_bare_number_is_an_item_or_a_case_for_both_engines(
+    word: str, number: MeetingNumber | None
+) -> None:
+    assert bare_number(word) == number
+
+
+def test_a_meeting_field_takes_only_its_kind_of_number() -> None:
+    assert meeting_number("sak", "05/15") == MeetingNumber("items", "5/2015")
+    assert meeting_number("saksnr", "15/123-4") == MeetingNumber("cases", "2015/123")
+    with pytest.raises(
+        QueryError, match=r"^sak:2015/123: not an item number \(write sak:5/2015\)$"
+    ):
+        meeting_number("sak", "2015/123")
+    with pytest.raises(QueryError, match=r"^case:RS: not an archive case number"):
+        meeting_number("case", "RS")

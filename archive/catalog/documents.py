@@ -50,15 +50,21 @@ class Catalog(OverrideTable):
         overrides = {} if extracted else self.overrides_of(doc_id)
         return self._document(row, with_pages=with_pages, overrides=overrides)
 
-    def get_many(self, ids: list[str], *, with_pages: bool = False) -> dict[str, Document]:
-        """Documents by id, in one query; unknown ids are left out."""
+    def get_many(
+        self, ids: list[str], *, with_pages: bool = False, brief: bool = False
+    ) -> dict[str, Document]:
+        """Documents by id, in one query; unknown ids are left out. `brief`: as a page of
+        search hits shows them, without paths, mentions, evidence, agenda items and cases
+        (reading those is most of the time)."""
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
         rows = self.db.execute(f"SELECT * FROM documents WHERE id IN ({marks})", ids).fetchall()
         overrides = self.overrides_for(r["id"] for r in rows)
         return {
-            r["id"]: self._document(r, with_pages=with_pages, overrides=overrides.get(r["id"], {}))
+            r["id"]: self._document(
+                r, with_pages=with_pages, overrides=overrides.get(r["id"], {}), brief=brief
+            )
             for r in rows
         }
 
@@ -257,19 +263,24 @@ class Catalog(OverrideTable):
     # -- rows ------------------------------------------------------------------------------
 
     def _document(
-        self, row: sqlite3.Row, *, with_pages: bool, overrides: dict[str, Override]
+        self,
+        row: sqlite3.Row,
+        *,
+        with_pages: bool,
+        overrides: dict[str, Override],
+        brief: bool = False,
     ) -> Document:
         doc = Document(
             id=row["id"],
             sha256=row["sha256"],
             filename=row["filename"],
-            paths=self.paths_of(row["id"]),
+            paths=() if brief else self.paths_of(row["id"]),
             size=int(row["size"]),
             mtime=float(row["mtime"]),
             media_type=row["media_type"],
             pages=(),
             status=row["status"],
-            metadata=metadata_from_row(row),
+            metadata=metadata_from_row(row, brief=brief),
             ingested_at=datetime.fromisoformat(row["ingested_at"]),
             page_count=int(row["page_count"]),
             ocr_pages=tuple(json.loads(row["ocr_pages"])),
@@ -288,20 +299,25 @@ def column_or(row: sqlite3.Row, name: str) -> Any:
     return row[name] if name in row.keys() else COLUMNS_BY_NAME[name].value_when_missing  # noqa: SIM118
 
 
-def metadata_from_row(row: sqlite3.Row) -> Metadata:
-    """Rebuild a Metadata from a catalog row."""
+def metadata_from_row(row: sqlite3.Row, *, brief: bool = False) -> Metadata:
+    """Rebuild a Metadata from a catalog row (`brief`: without mentions, evidence, items and
+    cases)."""
     return Metadata(
         doctype=row["doctype"],
         doctype_confidence=float(row["doctype_confidence"]),
         title=row["title"],
         meeting_date=date.fromisoformat(row["meeting_date"]) if row["meeting_date"] else None,
-        mentions=tuple(mention_from_dict(d) for d in json.loads(row["mentions"])),
+        mentions=() if brief else tuple(mention_from_dict(d) for d in json.loads(row["mentions"])),
         regions=tuple(json.loads(row["regions"])),
         municipalities=tuple(json.loads(row["municipalities"])),
-        evidence=tuple(evidence_from_dict(d) for d in json.loads(row["evidence"])),
+        evidence=() if brief else tuple(evidence_from_dict(d) for d in json.loads(row["evidence"])),
         body=body_from_dict(json.loads(body)) if (body := column_or(row, "body")) else None,
-        items=tuple(item_from_dict(d) for d in json.loads(column_or(row, "items"))),
-        cases=tuple(case_from_dict(d) for d in json.loads(column_or(row, "cases"))),
+        items=()
+        if brief
+        else tuple(item_from_dict(d) for d in json.loads(column_or(row, "items"))),
+        cases=()
+        if brief
+        else tuple(case_from_dict(d) for d in json.loads(column_or(row, "cases"))),
         item_refs=tuple(json.loads(column_or(row, "item_refs"))),
     )
 

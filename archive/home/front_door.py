@@ -154,7 +154,7 @@ class Archive:
 
     def search(self, request: SearchRequest) -> SearchResults:
         return self.index.search(
-            request, self.catalog.page_text, lambda ids: self.catalog.get_many(ids)
+            request, self.catalog.page_text, lambda ids: self.catalog.get_many(ids, brief=True)
         )
 
     def highlight_terms(self, request: SearchRequest) -> frozenset[str]:

@@ -19,11 +19,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from archive.errors import QueryError
+from archive.meetings import case_number, item_number
 
 # Fields a user may name as `field:value`; the rest of the schema is internal.
 USER_FIELDS = {"title", "body", "regions", "municipalities", "doctype", "year", "filename"}
 # Meeting fields by the names readers use: `sak:5/2015` (item), `case:`/`saksnr:2015/123`.
 MEETING_FIELDS = {"sak": "items", "case": "cases", "saksnr": "cases"}
+# A document that lists an agenda item ranks above one that only cites it (both engines).
+LISTED_BOOST = 4.0
 USER_FIELDS |= set(MEETING_FIELDS)
 TEXT_FIELDS = {"title", "body"}
 NAME_FIELDS = {"regions", "municipalities"}
@@ -95,6 +98,43 @@ def is_year_span(word: str) -> bool:
         return False
     following = int(first) + 1
     return second in (str(following), f"{following % 100:02d}")
+
+
+@dataclass(frozen=True)
+class MeetingNumber:
+    """An agenda item number (`field` "items", `5/2015`) or an archive case number (`field`
+    "cases", `2015/123`), normalised; each backend compiles it to its engine's query."""
+
+    field: str
+    value: str
+
+
+def bare_number(word: str) -> MeetingNumber | None:
+    """A bare item number (`5/15`, `05/2015`) or case number (`2015/123`, `15/123-4`), matched
+    exactly; None for any other word, and for a year span (`2015/16`) written bare."""
+    number = item_number(word)
+    if number is not None:
+        return MeetingNumber("items", number)
+    case = case_number(word)
+    return MeetingNumber("cases", case) if case is not None and not is_year_span(word) else None
+
+
+def meeting_number(field_name: str, value: str) -> MeetingNumber:
+    """`sak:5/2015` (also `sak:"RS 3/19"`), `case:2015/123`, `saksnr:15/123-4`; a value of the
+    wrong kind is a QueryError that says what to write."""
+    if MEETING_FIELDS[field_name] == "items":
+        number = item_number(value)
+        if number is None:
+            raise QueryError(
+                f"{field_name}:{value}: not an item number (write {field_name}:5/2015)"
+            )
+        return MeetingNumber("items", number)
+    case = case_number(value)
+    if case is None:
+        raise QueryError(
+            f"{field_name}:{value}: not an archive case number (write {field_name}:2015/123)"
+        )
+    return MeetingNumber("cases", case)
 
 
 def check_query_syntax(text: str, limits: QueryLimits = LIMITS) -> None:

@@ -19,20 +19,22 @@ from archive.language.folding import fold
 from archive.language.stems import stem
 from archive.language.vocabulary import Name, name_key
 from archive.language.words import STOP_WORDS, words
-from archive.meetings import case_number, item_number
 from archive.search.query import (
+    LISTED_BOOST,
     MEETING_FIELDS,
     NAME_FIELDS,
     TEXT_FIELDS,
     AndNode,
     FieldNode,
+    MeetingNumber,
     Node,
     NotNode,
     OrNode,
     PhraseNode,
     RangeNode,
     WordNode,
-    is_year_span,
+    bare_number,
+    meeting_number,
 )
 
 # Boosts per view, as the Whoosh backend's tiers (archive/search/whoosh/expansion.py).
@@ -45,7 +47,6 @@ NAME_FIELD = 3.0
 MAX_NAME_WORDS = 4
 NEUTER_MIN = 6  # shorter stems + t are other words (kar/kart, svar/svart)
 # A listing of the item (a notice's or minutes' agenda) ranks above a citation of it.
-LISTED_BOOST = 4.0
 HEAD_MIN = 8  # letters of a word also looked for at the head of a compound
 
 Query = dict[str, Any]
@@ -133,10 +134,10 @@ class Compiler:
             run.clear()
 
         for child in children:
-            number = number_query(child.text) if isinstance(child, WordNode) else None
+            number = bare_number(child.text) if isinstance(child, WordNode) else None
             if number is not None and scope is None:  # 05/15, 2015/123: exactly that
                 flush()
-                parts.append(number)
+                parts.append(number_query(number))
                 continue
             if isinstance(child, WordNode) and (scope is None or scope in TEXT_FIELDS):
                 run.append(child.text)
@@ -296,7 +297,7 @@ class Compiler:
         if not value:
             return None
         if scope in MEETING_FIELDS:
-            return meeting_value(scope, value)
+            return number_query(meeting_number(scope, value))
         if scope in NAME_FIELDS:
             return {"term": {scope: self.canonical(scope, value)}}
         if scope == "filename":
@@ -323,31 +324,11 @@ def item_query(number: str) -> Query:
     }
 
 
-def number_query(word: str) -> Query | None:
-    """A bare item number (`5/15`, `05/2015`) or case number (`2015/123`, `15/123-4`)
-    matched exactly; None for any other word."""
-    number = item_number(word)
-    if number is not None:
-        return item_query(number)
-    case = case_number(word)
-    return {"term": {"cases": case}} if case is not None and not is_year_span(word) else None
-
-
-def meeting_value(field_name: str, value: str) -> Query:
-    """`sak:5/2015` (also `sak:"RS 3/19"`), `case:2015/123`, `saksnr:15/123-4`."""
-    if MEETING_FIELDS[field_name] == "items":
-        number = item_number(value)
-        if number is None:
-            raise QueryError(
-                f"{field_name}:{value}: not an item number (write {field_name}:5/2015)"
-            )
-        return item_query(number)
-    case = case_number(value)
-    if case is None:
-        raise QueryError(
-            f"{field_name}:{value}: not an archive case number (write {field_name}:2015/123)"
-        )
-    return {"term": {"cases": case}}
+def number_query(number: MeetingNumber) -> Query:
+    """An item number or a case number, matched exactly."""
+    if number.field == "items":
+        return item_query(number.value)
+    return {"term": {"cases": number.value}}
 
 
 def access_filter(*, include_restricted: bool) -> list[Query]:

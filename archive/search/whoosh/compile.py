@@ -12,20 +12,22 @@ from whoosh.query import And, Every, Not, NullQuery, Or, Query, Term, TermRange
 from archive.errors import QueryError
 from archive.language.vocabulary import OpenVocabulary, Vocabulary, name_key
 from archive.language.words import words
-from archive.meetings import case_number, item_number
 from archive.search.query import (
+    LISTED_BOOST,
     MEETING_FIELDS,
     NAME_FIELDS,
     TEXT_FIELDS,
     AndNode,
     FieldNode,
+    MeetingNumber,
     Node,
     NotNode,
     OrNode,
     PhraseNode,
     RangeNode,
     WordNode,
-    is_year_span,
+    bare_number,
+    meeting_number,
     parse_tree,
 )
 
@@ -71,10 +73,10 @@ class Builder:
             run.clear()
 
         for child in children:
-            number = number_query(child.text) if isinstance(child, WordNode) else None
+            number = bare_number(child.text) if isinstance(child, WordNode) else None
             if number is not None and field is None:  # 05/15, 2015/123: exactly that
                 flush()
-                parts.append(number)
+                parts.append(number_query(number))
                 continue
             if isinstance(child, WordNode) and (field is None or field in TEXT_FIELDS):
                 run.append(child.text)
@@ -112,7 +114,7 @@ class Builder:
         if not value:
             return None
         if field in MEETING_FIELDS:
-            return meeting_value(field, value)
+            return number_query(meeting_number(field, value))
         if field in NAME_FIELDS:
             return Term(field, self.canonical(field, value))
         if field == "filename":
@@ -137,35 +139,14 @@ class Builder:
 
 
 # A listing of the item (a notice's or minutes' agenda) ranks above a citation of it.
-LISTED_BOOST = 4.0
-
-
 def item_query(number: str) -> Query:
     """The documents that list an item (first) or cite it."""
     return Or([Term("items", number, boost=LISTED_BOOST), Term("item_refs", number)])
 
 
-def number_query(word: str) -> Query | None:
-    """A bare item number (`5/15`, `05/2015`) or case number (`2015/123`, `15/123-4`)
-    matched exactly; None for any other word."""
-    number = item_number(word)
-    if number is not None:
-        return item_query(number)
-    case = case_number(word)
-    return Term("cases", case) if case is not None and not is_year_span(word) else None
-
-
-def meeting_value(field: str, value: str) -> Query:
-    """`sak:5/2015` (also `sak:"RS 3/19"`), `case:2015/123`, `saksnr:15/123-4`."""
-    if MEETING_FIELDS[field] == "items":
-        number = item_number(value)
-        if number is None:
-            raise QueryError(f"{field}:{value}: not an item number (write {field}:5/2015)")
-        return item_query(number)
-    case = case_number(value)
-    if case is None:
-        raise QueryError(f"{field}:{value}: not an archive case number (write {field}:2015/123)")
-    return Term("cases", case)
+def number_query(number: MeetingNumber) -> Query:
+    """An item number or a case number, matched exactly."""
+    return item_query(number.value) if number.field == "items" else Term("cases", number.value)
 
 
 def parse_query(text: str, schema: Schema, vocabulary: Vocabulary | None = None) -> Query:
