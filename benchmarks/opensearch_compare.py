@@ -15,21 +15,16 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import shutil
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .opensearch_rows import cpu_seconds, load_note
 from .procs import percentiles
 from .queries import CLASSES, query_specs
-from .searching import api_params, free_port, wait_for_port
+from .searching import running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,28 +42,6 @@ class Side:
     asked: dict[str, int] = field(default_factory=dict)
 
 
-@contextmanager
-def serving(home: Path, source: Path) -> Iterator[tuple[int, int]]:
-    """`arkiv serve` on `home` from the code in `source`; (port, pid) once it answers."""
-    port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(source))
-    command = [sys.executable, "-m", "indexer", "--home", str(home), "serve"]
-    proc = subprocess.Popen(
-        [*command, "--port", str(port), "--threads", "8"],
-        cwd=source,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        if not wait_for_port(port, proc):
-            raise RuntimeError(f"arkiv serve from {source} did not start")
-        yield port, proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
 def export(revision: str, target: Path) -> Path:
     """The tree of `revision` of this repository, written to `target`."""
     target.mkdir(parents=True, exist_ok=True)
@@ -79,36 +52,28 @@ def export(revision: str, target: Path) -> Path:
     return target
 
 
-def ask(conn: http.client.HTTPConnection, url: str) -> None:
-    conn.request("GET", url)
-    response = conn.getresponse()
-    response.read()
-    if response.status != 200:
-        raise RuntimeError(f"{url}: HTTP {response.status}")
-
-
 def compare(home: Path, node_pid: int, sources: dict[str, Path], rounds: int) -> list[Side]:
     """Every query sent to each side in turn, `rounds` times after two warm-up passes."""
     specs = query_specs()
-    urls = [
-        (spec.cls, "/api/search?" + urllib.parse.urlencode(api_params(spec.request)))
-        for spec in specs
-    ]
     with (
-        serving(home, sources["before"]) as before,
-        serving(home, sources["after"]) as after,
+        running_server(home, source=sources["before"]) as before,
+        running_server(home, source=sources["after"]) as after,
     ):
-        sides = [Side("before", *before), Side("after", *after)]
+        servers = {"before": before, "after": after}
+        sides = [Side(name, server.port, server.process.pid) for name, server in servers.items()]
         conns = {
             s.name: http.client.HTTPConnection("127.0.0.1", s.port, timeout=120) for s in sides
         }
         for n in range(2 + rounds):
-            for cls, url in urls:
+            for spec in specs:
+                cls = spec.cls
                 for side in sides if n % 2 == 0 else sides[::-1]:
                     node0, serve0 = cpu_seconds(node_pid), cpu_seconds(side.pid)
                     start = time.perf_counter()
-                    ask(conns[side.name], url)
+                    status = servers[side.name].get(conns[side.name], spec)
                     wall = time.perf_counter() - start
+                    if status != 200:
+                        raise RuntimeError(f"{side.name}: {spec.request.query!r}: HTTP {status}")
                     if n < 2:
                         continue
                     side.latency.setdefault(cls, []).append(wall)
@@ -127,12 +92,11 @@ def table(sides: list[Side]) -> str:
         f" {s.name}: HTTP p50 / p95 (ms) | {s.name}: CPU node; serve (ms) |" for s in sides
     )
     lines = [head, "|---|" + "---|---|" * len(sides)]
+    text_classes = [c for c in CLASSES if c != "filters only, by date"]
     for cls in (*CLASSES, "all text"):
+        names = text_classes if cls == "all text" else [cls]
         cells = []
         for s in sides:
-            names = (
-                [c for c in CLASSES if c != "filters only, by date"] if cls == "all text" else [cls]
-            )
             samples = [x for c in names for x in s.latency[c]]
             asked = sum(s.asked[c] for c in names)
             p50, p95, _ = percentiles(samples)
@@ -155,7 +119,6 @@ def main() -> None:
         loads = [load_note()]
         sides = compare(args.home.resolve(), args.node_pid, sources, args.rounds)
         loads.append(load_note())
-        shutil.rmtree(tmp, ignore_errors=True)
     print(table(sides))
     print(
         f"\n{args.rounds} rounds of {len(query_specs())} queries a side; load average "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -181,15 +182,21 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 60)
 
 
 @contextmanager
-def running_server(home: Path, *, threads: int = 8) -> Iterator[Server]:
-    """`arkiv serve` in a subprocess, ready for requests; stopped on exit."""
+def running_server(home: Path, *, threads: int = 8, source: Path | None = None) -> Iterator[Server]:
+    """`arkiv serve` in a subprocess, ready for requests; stopped on exit. `source`: run the
+    code of another tree (an exported commit) instead of this one."""
     port = free_port()
     args = arkiv_command(home, "serve", "--port", str(port), "--threads", str(threads))
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = None if source is None else dict(os.environ, PYTHONPATH=str(source))
+    proc = subprocess.Popen(
+        args, cwd=source, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         if not wait_for_port(port, proc):
             err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            raise RuntimeError(f"arkiv serve did not start: {err[-2000:]}")
+            raise RuntimeError(
+                f"arkiv serve from {source or 'this tree'} did not start: {err[-2000:]}"
+            )
         yield Server(proc, port)
     finally:
         proc.terminate()
