@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 from .opensearch_support import opensearch_node  # noqa: F401  (session fixture)
-from .parallel_support import CpuMeter, ModuleGroupScheduling, UnitClock
+from .parallel_support import OWN_CLUSTER_MODULES, CpuMeter, ModuleGroupScheduling, UnitClock
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
@@ -192,11 +192,6 @@ SLOW_TESTS = {
 # Tests outside test_evaluation.py that read the real corpus's pages (evaluation/pages.py):
 # in the evaluation's worker they read the pages it has read.
 REAL_CORPUS_TESTS = {"test_manifest_dates_are_found_in_the_real_documents"}
-
-
-# OpenSearch modules whose tests start clusters of their own and never use the session's node:
-# each is a unit of its own, so that the other worker can run it beside the node's unit.
-OWN_CLUSTER_MODULES = {"test_opensearch_cluster", "test_opensearch_faults"}
 
 
 def uses_opensearch(item: pytest.Item, module: str) -> bool:

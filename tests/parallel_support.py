@@ -42,13 +42,18 @@ ESTIMATES: Mapping[str, float] = {
 }
 
 
+# OpenSearch modules whose tests start clusters of their own and never use the session's node:
+# each is a unit of its own, so that the other worker can run it beside the node's unit.
+OWN_CLUSTER_MODULES = frozenset({"test_opensearch_cluster", "test_opensearch_faults"})
+
 # Units the controller tells from the test id alone (it sees no marks): every test that runs
 # on the session's OpenSearch node, and every reader of the real corpus's pages
-# (evaluation/pages.py). The modules that start clusters of their own are units of their own
-# (tests/conftest.py: OWN_CLUSTER_MODULES), and so is the benchmark smoke run: it asks for the
-# session's node, which a worker starts in about 2 s of CPU where it has none yet.
+# (evaluation/pages.py). The modules above are units of their own, and so is the benchmark
+# smoke run: it asks for the session's node, which a worker starts in about 2 s of CPU where
+# it has none yet.
+_OWN_CLUSTERS = "|".join(re.escape(f"{module}.py") for module in sorted(OWN_CLUSTER_MODULES))
 OPENSEARCH_ID = re.compile(
-    r"^tests/test_opensearch(?!_cluster\.py|_faults\.py)[^/]*\.py::"
+    rf"^tests/(?!{_OWN_CLUSTERS})test_opensearch[^/]*\.py::"
     r"|\[(?:[^\]]*-)?opensearch(?:-[^\]]*)?\]$"
 )
 REAL_CORPUS_ID = re.compile(
@@ -104,11 +109,8 @@ class ModuleGroupScheduling(LoadGroupScheduling):
             self._assign_work_unit(node)
 
 
-CPU_KEY = "arkiv/unit-cpu"
 CPU_PROPERTY = "cpu-seconds"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
 PROC = Path("/proc")
 
 
@@ -202,5 +204,3 @@ class UnitClock:
             return
         known = cache.get(CACHE_KEY, {})
         cache.set(CACHE_KEY, {**known, **{u: round(s, 2) for u, s in self.seconds.items()}})
-        if self.cpu:
-            cache.set(CPU_KEY, {u: round(s, 2) for u, s in self.cpu.items()})
