@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from ..corrections import apply_overrides
 from ..errors import ArchiveError, NotFoundError
@@ -22,6 +22,8 @@ from ..fields import (
 from ..meetings import body_from_dict, case_from_dict, item_from_dict
 from ..models import Document, Metadata
 from .overrides import Override, OverrideTable
+
+T = TypeVar("T")
 
 PathRecord = tuple[str, int, float]  # (doc_id, size, mtime) recorded for a path
 
@@ -302,22 +304,23 @@ def column_or(row: sqlite3.Row, name: str) -> Any:
 def metadata_from_row(row: sqlite3.Row, *, brief: bool = False) -> Metadata:
     """Rebuild a Metadata from a catalog row (`brief`: without mentions, evidence, items and
     cases)."""
+
+    def parsed(column: str, parse: Callable[[Any], T]) -> tuple[T, ...]:
+        """A column's JSON list, each entry parsed; empty in a brief read."""
+        return () if brief else tuple(parse(d) for d in json.loads(column_or(row, column)))
+
     return Metadata(
         doctype=row["doctype"],
         doctype_confidence=float(row["doctype_confidence"]),
         title=row["title"],
         meeting_date=date.fromisoformat(row["meeting_date"]) if row["meeting_date"] else None,
-        mentions=() if brief else tuple(mention_from_dict(d) for d in json.loads(row["mentions"])),
+        mentions=parsed("mentions", mention_from_dict),
         regions=tuple(json.loads(row["regions"])),
         municipalities=tuple(json.loads(row["municipalities"])),
-        evidence=() if brief else tuple(evidence_from_dict(d) for d in json.loads(row["evidence"])),
+        evidence=parsed("evidence", evidence_from_dict),
         body=body_from_dict(json.loads(body)) if (body := column_or(row, "body")) else None,
-        items=()
-        if brief
-        else tuple(item_from_dict(d) for d in json.loads(column_or(row, "items"))),
-        cases=()
-        if brief
-        else tuple(case_from_dict(d) for d in json.loads(column_or(row, "cases"))),
+        items=parsed("items", item_from_dict),
+        cases=parsed("cases", case_from_dict),
         item_refs=tuple(json.loads(column_or(row, "item_refs"))),
     )
 
